@@ -1,0 +1,42 @@
+// Builds the gateway: one Fastify instance serving REST and GraphQL over one
+// OrganizationService. Listening is the caller's business (src/main.ts, tests).
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Authenticate } from './auth.js';
+import type { Database } from './db/client.js';
+import { OrganizationService } from './domain/organizations.js';
+import { graphqlRoutes } from './graphql/server.js';
+import { HttpProblem } from './rest/errors.js';
+import { restRoutes, sendProblem } from './rest/routes.js';
+
+export interface AppOptions {
+  db: Database;
+  authenticate: Authenticate;
+  production: boolean;
+  logLevel?: string;
+}
+
+export async function buildApp({ db, authenticate, production, logLevel = 'info' }: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: logLevel, redact: ['req.headers.authorization'] },
+    disableRequestLogging: true,
+    routerOptions: { ignoreTrailingSlash: true },
+    bodyLimit: 1_048_576,
+  });
+  const service = new OrganizationService(db.prisma);
+
+  app.setNotFoundHandler((request, reply) => sendProblem(request, reply, new HttpProblem(404, `no route for ${request.method} ${request.url.split('?')[0]}`)));
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (request, reply) => {
+    try {
+      await db.ping();
+      return { status: 'ok' };
+    } catch {
+      return sendProblem(request, reply, new HttpProblem(503, 'database is unavailable', [], { 'Retry-After': '5' }));
+    }
+  });
+
+  await app.register(restRoutes, { service, authenticate });
+  await app.register(graphqlRoutes, { service, authenticate, production });
+  return app;
+}

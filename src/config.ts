@@ -1,0 +1,62 @@
+// Configuration from the environment, read once at start (see README).
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { AuthOptions } from './auth.js';
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Unset: an embedded Postgres under dataDir. */
+  databaseUrl?: string;
+  dataDir: string;
+  production: boolean;
+  auth: AuthOptions;
+  dbPoolMax: number;
+  dbTimeoutMs: number;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return {
+    port: integer(env.PORT, 4000, 'PORT'),
+    host: env.HOST || '127.0.0.1',
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: env.DATA_DIR || '.data',
+    production: env.NODE_ENV === 'production',
+    auth: {
+      secret: env.AUTH_JWT_SECRET ? new TextEncoder().encode(env.AUTH_JWT_SECRET) : undefined,
+      jwksUrl: env.AUTH_JWKS_URL || undefined,
+      issuer: env.AUTH_ISSUER || undefined,
+      audience: env.AUTH_AUDIENCE || undefined,
+    },
+    dbPoolMax: integer(env.DB_POOL_MAX, 10, 'DB_POOL_MAX'),
+    dbTimeoutMs: integer(env.DB_TIMEOUT_MS, 5000, 'DB_TIMEOUT_MS'),
+  };
+}
+
+function integer(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`);
+  return parsed;
+}
+
+export const hasAuthKeys = (auth: AuthOptions) => Boolean(auth.secret || auth.jwksUrl);
+
+/**
+ * Outside production with no key configured, a development secret is kept
+ * in DATA_DIR so tokens survive restarts. In production that is refused.
+ */
+export async function developmentSecret(config: Config): Promise<Uint8Array> {
+  if (config.production) {
+    throw new Error('NODE_ENV=production needs AUTH_JWT_SECRET or AUTH_JWKS_URL; refusing to start without authentication keys');
+  }
+  const file = join(config.dataDir, 'dev-jwt-secret');
+  await mkdir(config.dataDir, { recursive: true });
+  let secret = await readFile(file, 'utf8').catch(() => '');
+  if (!secret) {
+    secret = randomBytes(32).toString('hex');
+    await writeFile(file, secret, { mode: 0o600 });
+  }
+  return new TextEncoder().encode(secret.trim());
+}

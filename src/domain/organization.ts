@@ -1,0 +1,62 @@
+// The Organization resource: its stored shape, its rules and its identifiers.
+import { randomUUID } from 'node:crypto';
+import type { Organization as OrganizationRow } from '../generated/prisma/client.js';
+
+/** An organization as stored (the Prisma model). */
+export type Organization = OrganizationRow;
+/** The same, under the name GraphQL codegen maps the `Organization` type to. */
+export type OrganizationRecord = OrganizationRow;
+
+export const TITLE_MAX = 256;
+export const DESCRIPTION_MAX = 4096;
+
+export const ID_PATTERN = '^org_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
+const idRegExp = new RegExp(ID_PATTERN);
+
+export const isOrganizationId = (id: string) => idRegExp.test(id);
+export const newOrganizationId = () => `org_${randomUUID()}`;
+
+/** The strong entity tag of one stored version. */
+export const etagOf = (organization: Pick<Organization, 'version'>) => `"${organization.version}"`;
+
+/**
+ * The versions an If-Match value accepts: `*` (any version) or the versions
+ * named by its strong tags. Weak tags never match (RFC 9110 strong comparison).
+ */
+export function versionsMatching(ifMatch: string): number[] | '*' {
+  if (ifMatch.trim() === '*') return '*';
+  const versions: number[] = [];
+  for (const tag of ifMatch.split(',')) {
+    const match = /^\s*"(\d{1,9})"\s*$/.exec(tag);
+    if (match) versions.push(Number(match[1]));
+  }
+  return versions;
+}
+
+/** The change a write applies: a field left undefined keeps its value. */
+export interface OrganizationChanges {
+  title?: string;
+  description?: string | null;
+}
+
+/** JSON Schema of a full representation sent by a client (REST PUT and POST bodies). */
+export const organizationInputSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['title'],
+  properties: {
+    $schema: { type: 'string', format: 'uri', readOnly: true, description: 'A URL to the JSON Schema for this object.' },
+    title: { type: 'string', minLength: 1, maxLength: TITLE_MAX, description: 'Display name for the Organization.', examples: ['Customer Name'] },
+    description: { type: 'string', maxLength: DESCRIPTION_MAX, description: 'Optional long-form description of the Organization.' },
+  },
+} as const;
+
+/** JSON Schema of a partial change (GraphQL updateOrganization): null clears description only. */
+export const organizationPatchSchema = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    title: { type: 'string', minLength: 1, maxLength: TITLE_MAX },
+    description: { type: ['string', 'null'], maxLength: DESCRIPTION_MAX },
+  },
+} as const;

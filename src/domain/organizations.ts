@@ -1,0 +1,165 @@
+// The Organization service: the only place that knows the rules (validation,
+// identity, concurrency) and talks to Prisma. Adapters call it with a Caller.
+import type { PrismaClient } from '../generated/prisma/client.js';
+import { isRecordNotFound, mapDatabaseError } from '../db/errors.js';
+import { notFound, preconditionFailed, validationFailed } from './errors.js';
+import { canReach, requireReach, requireScope, type Caller } from './identity.js';
+import {
+  newOrganizationId,
+  versionsMatching,
+  type Organization,
+  type OrganizationChanges,
+} from './organization.js';
+import { assertValid, organizationIdErrors, validateInput, validatePatch } from './validation.js';
+
+export const PAGE_DEFAULT = 20;
+export const PAGE_MAX = 100;
+
+export interface Page {
+  items: Organization[];
+  /** Cursor of the page after this one, when there is one. */
+  nextCursor?: string;
+}
+
+export class OrganizationService {
+  constructor(private readonly prisma: PrismaClient) {}
+
+  async create(caller: Caller, body: unknown): Promise<Organization> {
+    requireScope(caller, 'organizations:admin');
+    assertValid(validateInput(body));
+    const { title, description } = body as { title: string; description?: string };
+    const now = new Date();
+    return this.run(() =>
+      this.prisma.organization.create({
+        data: {
+          id: newOrganizationId(),
+          title,
+          description: description ?? null,
+          createdBy: caller.subject,
+          createdOn: now,
+          lastModifiedBy: caller.subject,
+          lastModifiedOn: now,
+        },
+      }),
+    );
+  }
+
+  async get(caller: Caller, id: string): Promise<Organization> {
+    requireScope(caller, 'organizations:read');
+    assertValid(organizationIdErrors(id));
+    requireReach(caller, id);
+    const found = await this.run(() => this.prisma.organization.findUnique({ where: { id } }));
+    if (!found) throw notFound();
+    return found;
+  }
+
+  /**
+   * Loads many by id in one query (DataLoader batch function): each slot is
+   * the organization, or null when it is absent, malformed or out of reach.
+   */
+  async getMany(caller: Caller, ids: readonly string[]): Promise<(Organization | null)[]> {
+    requireScope(caller, 'organizations:read');
+    const wanted = ids.filter((id) => organizationIdErrors(id).length === 0 && canReach(caller, id));
+    const rows = wanted.length === 0
+      ? []
+      : await this.run(() => this.prisma.organization.findMany({ where: { id: { in: [...new Set(wanted)] } } }));
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => (canReach(caller, id) ? byId.get(id) ?? null : null));
+  }
+
+  /** Oldest first, keyset-paginated on the insertion sequence. */
+  async list(caller: Caller, limit: number = PAGE_DEFAULT, cursor?: string): Promise<Page> {
+    requireScope(caller, 'organizations:admin');
+    assertValid(pageSizeErrors(limit));
+    const after = cursor === undefined ? undefined : decodeCursor(cursor);
+    const rows = await this.run(() =>
+      this.prisma.organization.findMany({
+        where: after === undefined ? {} : { seq: { gt: after } },
+        orderBy: { seq: 'asc' },
+        take: limit + 1,
+      }),
+    );
+    const items = rows.slice(0, limit);
+    return rows.length > limit ? { items, nextCursor: cursorOf(items[items.length - 1]!) } : { items };
+  }
+
+  /** REST PUT: the body replaces the representation; an absent description clears it. */
+  async replace(caller: Caller, id: string, body: unknown, ifMatch?: string): Promise<Organization> {
+    requireScope(caller, 'organizations:write');
+    assertValid([...organizationIdErrors(id), ...validateInput(body)]);
+    const { title, description } = body as { title: string; description?: string };
+    return this.change(caller, id, { title, description: description ?? null }, ifMatch);
+  }
+
+  /** GraphQL update: only the fields given change; description null clears it. */
+  async update(caller: Caller, id: string, patch: object, ifMatch?: string): Promise<Organization> {
+    requireScope(caller, 'organizations:write');
+    assertValid([...organizationIdErrors(id), ...validatePatch(patch)]);
+    return this.change(caller, id, patch as OrganizationChanges, ifMatch);
+  }
+
+  async delete(caller: Caller, id: string, ifMatch?: string): Promise<void> {
+    requireScope(caller, 'organizations:admin');
+    assertValid(organizationIdErrors(id));
+    const where = this.writeTarget(id, ifMatch);
+    try {
+      await this.prisma.organization.delete({ where });
+    } catch (error) {
+      await this.explainMissedWrite(error, id, ifMatch);
+    }
+  }
+
+  /**
+   * One UPDATE whose WHERE carries the If-Match versions, so the check and
+   * the write are atomic; when no row matched, a second look tells 404 from 412.
+   */
+  private async change(caller: Caller, id: string, changes: OrganizationChanges, ifMatch?: string): Promise<Organization> {
+    requireReach(caller, id);
+    const where = this.writeTarget(id, ifMatch);
+    try {
+      return await this.prisma.organization.update({
+        where,
+        data: { ...changes, version: { increment: 1 }, lastModifiedBy: caller.subject, lastModifiedOn: new Date() },
+      });
+    } catch (error) {
+      return this.explainMissedWrite(error, id, ifMatch);
+    }
+  }
+
+  private writeTarget(id: string, ifMatch?: string) {
+    const versions = ifMatch === undefined ? '*' : versionsMatching(ifMatch);
+    return versions === '*' ? { id } : { id, version: { in: versions } };
+  }
+
+  private async explainMissedWrite(error: unknown, id: string, ifMatch?: string): Promise<never> {
+    if (!isRecordNotFound(error)) mapDatabaseError(error);
+    if (ifMatch === undefined) throw notFound();
+    const exists = await this.run(() => this.prisma.organization.count({ where: { id } }));
+    throw exists > 0 ? preconditionFailed() : notFound();
+  }
+
+  private async run<T>(query: () => Promise<T>): Promise<T> {
+    try {
+      return await query();
+    } catch (error) {
+      return mapDatabaseError(error);
+    }
+  }
+}
+
+function pageSizeErrors(limit: number, location = 'query.limit') {
+  if (!Number.isInteger(limit)) return [{ location, message: 'expected integer', value: limit }];
+  if (limit < 1) return [{ location, message: 'expected number >= 1', value: limit }];
+  if (limit > PAGE_MAX) return [{ location, message: `expected number <= ${PAGE_MAX}`, value: limit }];
+  return [];
+}
+
+// Cursors are opaque to clients: base64url of the last row's sequence number.
+export const cursorOf = (organization: Organization) => Buffer.from(`seq:${organization.seq}`).toString('base64url');
+
+function decodeCursor(cursor: string): bigint {
+  const match = /^seq:(\d{1,19})$/.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!match) throw validationFailed([{ location: 'query.cursor', message: 'expected a cursor from a previous page', value: cursor }]);
+  return BigInt(match[1]!);
+}
+

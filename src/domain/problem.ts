@@ -1,0 +1,40 @@
+import { STATUS_CODES } from 'node:http';
+import { DomainError, unexpected, type ErrorDetail } from './errors.js';
+
+/** RFC 9457 problem body in the Chkk (Huma) ErrorModel shape. */
+export interface Problem {
+  $schema?: string;
+  title: string;
+  status: number;
+  detail?: string;
+  errors?: ErrorDetail[];
+}
+
+/** Builds the ErrorModel the way Huma does: empty members are omitted. */
+export function problem(status: number, detail: string, errors: ErrorDetail[] = [], schemaUrl?: string): Problem {
+  const body: Problem = {
+    ...(schemaUrl ? { $schema: schemaUrl } : {}),
+    title: STATUS_CODES[status] ?? 'Error',
+    status,
+  };
+  if (detail) body.detail = detail;
+  if (errors.length > 0) body.errors = errors.map(omitEmpty);
+  return body;
+}
+
+export function problemOf(error: DomainError, schemaUrl?: string): Problem {
+  return problem(error.status, error.detail, error.errors, schemaUrl);
+}
+
+/** Any thrown value as a DomainError; unknown errors become a bare 500. */
+export function asDomainError(error: unknown): DomainError {
+  return error instanceof DomainError ? error : unexpected();
+}
+
+function omitEmpty(detail: ErrorDetail): ErrorDetail {
+  const out: ErrorDetail = {};
+  if (detail.location) out.location = detail.location;
+  if (detail.message) out.message = detail.message;
+  if (detail.value !== undefined && detail.value !== null && detail.value !== '') out.value = detail.value;
+  return out;
+}

@@ -1,0 +1,65 @@
+// Apollo Server 5 on Fastify at /graphql.
+import { readFileSync } from 'node:fs';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import fastifyApollo from '@as-integrations/fastify';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import type { Authenticate } from '../auth.js';
+import type { OrganizationService } from '../domain/organizations.js';
+import { schemaUrl } from '../http/links.js';
+import { SCHEMA_GRAPHQL } from '../paths.js';
+import { createContext, type GraphQLContext } from './context.js';
+import { formatError } from './errors.js';
+import { resolvers } from './resolvers.js';
+
+export const typeDefs = readFileSync(SCHEMA_GRAPHQL, 'utf8');
+
+export interface GraphQLOptions {
+  service: OrganizationService;
+  authenticate: Authenticate;
+  production: boolean;
+}
+
+export async function graphqlRoutes(app: FastifyInstance, { service, authenticate, production }: GraphQLOptions): Promise<void> {
+  const apollo = new ApolloServer<GraphQLContext>({
+    typeDefs,
+    resolvers,
+    formatError,
+    introspection: !production,
+    includeStacktraceInErrorResponses: false,
+    plugins: [
+      production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
+      problemSchemaLinks,
+    ],
+  });
+  await apollo.start();
+  // app.close() already drains in-flight HTTP requests (Fastify waits for
+  // them); Apollo is stopped after that, so its drain plugin is not needed.
+  app.addHook('onClose', () => apollo.stop());
+  app.setErrorHandler((error: FastifyError, _request, reply) => {
+    const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
+    const message = status < 500 ? error.message : 'unexpected error occurred';
+    const code = status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR';
+    return reply.code(status).type('application/json').send({ errors: [{ message, extensions: { code } }] });
+  });
+  await app.register(fastifyApollo(apollo), {
+    context: async (request) => createContext(service, authenticate, request.headers),
+  });
+}
+
+/** Gives each error's problem the same `$schema` link as the REST face. */
+const problemSchemaLinks: ApolloServerPlugin<GraphQLContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response, contextValue }) {
+        if (response.body.kind !== 'single') return;
+        const url = schemaUrl(contextValue.headers, 'ErrorModel');
+        for (const error of response.body.singleResult.errors ?? []) {
+          const problem = error.extensions?.problem as Record<string, unknown> | undefined;
+          if (problem) problem.$schema = url;
+        }
+      },
+    };
+  },
+};
