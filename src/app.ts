@@ -1,6 +1,6 @@
 // Builds the gateway: one Fastify instance serving REST and GraphQL over one
 // OrganizationService. Listening is the caller's business (src/main.ts, tests).
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Authenticate } from './auth.js';
 import type { Database } from './db/client.js';
 import { OrganizationService } from './domain/organizations.js';
@@ -18,7 +18,7 @@ export interface AppOptions {
 export async function buildApp({ db, authenticate, production, logLevel = 'info' }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: logLevel, redact: ['req.headers.authorization'] },
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { ignoreTrailingSlash: true },
     bodyLimit: 1_048_576,
   });

@@ -14,6 +14,8 @@ export interface DatabaseOptions {
 export interface Database {
   prisma: PrismaClient;
   pool: pg.Pool;
+  /** Statements sent through the pool since start (metrics, tests). */
+  queryCount(): number;
   /** Resolves while the database answers a query. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -31,10 +33,17 @@ export function openDatabase({ url, poolMax, timeoutMs }: DatabaseOptions): Data
   });
   // An idle client dying (database restart) must not crash the process.
   pool.on('error', () => {});
+  let queries = 0;
+  const query = pool.query.bind(pool);
+  pool.query = ((...args: Parameters<typeof query>) => {
+    queries++;
+    return query(...args);
+  }) as typeof pool.query;
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     prisma,
     pool,
+    queryCount: () => queries,
     async ping() {
       await pool.query('SELECT 1');
     },

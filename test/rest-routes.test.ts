@@ -1,0 +1,164 @@
+// The other REST routes: create, read, list, delete, documents and schemas,
+// each response validated against the served OpenAPI document.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { Contract } from './support/contract.js';
+import { startTestGateway, type TestGateway } from './support/gateway.js';
+import { rest, type RestCall } from './support/http.js';
+
+const COLLECTION = '/organizations/';
+const ITEM = '/organizations/{organization}/';
+let gateway: TestGateway;
+let contract: Contract;
+let admin: string;
+
+beforeAll(async () => {
+  gateway = await startTestGateway();
+  contract = await Contract.load(gateway.url);
+  admin = await gateway.token();
+});
+afterAll(() => gateway.close());
+
+const call = (request: RestCall) => rest(gateway.url, { token: admin, ...request }, contract);
+const create = (title: string) => call({ method: 'POST', path: COLLECTION, operation: COLLECTION, body: { title } });
+
+describe('POST /organizations/', () => {
+  it('creates with a server-made id, audit fields and a Location', async () => {
+    const reply = await call({ method: 'POST', path: '/organizations', operation: COLLECTION, body: { title: 'New', description: 'desc' } });
+    expect(reply.status).toBe(201);
+    expect(reply.body.id).toMatch(/^org_[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(reply.headers.get('location')).toBe(`/organizations/${reply.body.id}/`);
+    expect(reply.body).toMatchObject({ title: 'New', description: 'desc', created_by: 'tester', last_modified_by: 'tester' });
+    expect(reply.body.created_on).toBe(reply.body.last_modified_on);
+    expect(reply.body.created_on).toMatch(/Z$/);
+    expect(reply.headers.get('etag')).toBe('"1"');
+  });
+
+  it('ignores a client-sent id: an unknown property is refused', async () => {
+    const reply = await call({ method: 'POST', path: COLLECTION, operation: COLLECTION, body: { title: 'x', id: 'org_00000000-0000-4000-8000-000000000000' } });
+    expect(reply.status).toBe(422);
+    expect(reply.body.errors).toEqual([{ location: 'body.id', message: 'unexpected property', value: { title: 'x', id: 'org_00000000-0000-4000-8000-000000000000' } }]);
+  });
+
+  it('needs organizations:admin', async () => {
+    const writer = await gateway.token({ scope: 'organizations:write organizations:read', org: 'org_00000000-0000-4000-8000-000000000000' });
+    const reply = await call({ method: 'POST', path: COLLECTION, operation: COLLECTION, token: writer, body: { title: 'x' } });
+    expect(reply.status).toBe(403);
+  });
+});
+
+describe('GET /organizations/{organization}/', () => {
+  it('answers the organization with ETag, and 304 for a matching If-None-Match', async () => {
+    const { body: created } = await create('Read me');
+    const reply = await call({ method: 'GET', path: `/organizations/${created.id}/`, operation: ITEM });
+    expect(reply.status).toBe(200);
+    expect(reply.body).toEqual(created);
+    const etag = reply.headers.get('etag')!;
+    const notModified = await call({ method: 'GET', path: `/organizations/${created.id}`, operation: ITEM, headers: { 'if-none-match': `W/${etag}` } });
+    expect(notModified.status).toBe(304);
+    expect(notModified.headers.get('etag')).toBe(etag);
+    const modified = await call({ method: 'GET', path: `/organizations/${created.id}/`, operation: ITEM, headers: { 'if-none-match': '"99"' } });
+    expect(modified.status).toBe(200);
+  });
+
+  it('answers 404 for an absent id and 422 for a malformed one', async () => {
+    const absent = await call({ method: 'GET', path: '/organizations/org_00000000-0000-4000-8000-000000000000/', operation: ITEM });
+    expect(absent.status).toBe(404);
+    const malformed = await call({ method: 'GET', path: '/organizations/nope/', operation: ITEM });
+    expect(malformed.status).toBe(422);
+    expect(malformed.body.errors[0].location).toBe('path.organization');
+  });
+
+  it('HEAD answers the headers without a body', async () => {
+    const { body: created } = await create('Head');
+    const response = await fetch(`${gateway.url}/organizations/${created.id}/`, { method: 'HEAD', headers: { authorization: `Bearer ${admin}` } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('etag')).toBe('"1"');
+    expect(await response.text()).toBe('');
+  });
+});
+
+describe('GET /organizations/', () => {
+  it('pages oldest first through Link rel="next" until the end', async () => {
+    const titles = ['p1', 'p2', 'p3', 'p4', 'p5'];
+    const ids: string[] = [];
+    for (const title of titles) ids.push((await create(title)).body.id);
+    const seen: string[] = [];
+    let path: string | undefined = `${COLLECTION}?limit=2`;
+    while (path) {
+      const reply = await call({ method: 'GET', path, operation: COLLECTION });
+      expect(reply.status).toBe(200);
+      expect(reply.body.length).toBeLessThanOrEqual(2);
+      seen.push(...reply.body.map((organization: { id: string }) => organization.id));
+      path = /<([^>]+)>; rel="next"/.exec(reply.headers.get('link') ?? '')?.[1];
+    }
+    const ours = seen.filter((id) => ids.includes(id));
+    expect(ours).toEqual(ids);
+    expect(new Set(seen).size).toBe(seen.length);
+  });
+
+  it('refuses a limit above 100 and a forged cursor', async () => {
+    const tooMany = await call({ method: 'GET', path: `${COLLECTION}?limit=101`, operation: COLLECTION });
+    expect(tooMany.status).toBe(422);
+    expect(tooMany.body.errors).toEqual([{ location: 'query.limit', message: 'expected number <= 100', value: 101 }]);
+    const forged = await call({ method: 'GET', path: `${COLLECTION}?cursor=abc`, operation: COLLECTION });
+    expect(forged.status).toBe(422);
+    expect(forged.body.errors[0].location).toBe('query.cursor');
+  });
+
+  it('needs organizations:admin', async () => {
+    const reader = await gateway.token({ scope: 'organizations:read', org: 'org_00000000-0000-4000-8000-000000000000' });
+    expect((await call({ method: 'GET', path: COLLECTION, operation: COLLECTION, token: reader })).status).toBe(403);
+  });
+});
+
+describe('DELETE /organizations/{organization}/', () => {
+  it('deletes only with a matching If-Match, then answers 404', async () => {
+    const { body: created } = await create('Doomed');
+    const path = `/organizations/${created.id}/`;
+    const stale = await call({ method: 'DELETE', path, operation: ITEM, headers: { 'if-match': '"2"' } });
+    expect(stale.status).toBe(412);
+    const done = await call({ method: 'DELETE', path, operation: ITEM, headers: { 'if-match': '"1"' } });
+    expect(done.status).toBe(204);
+    expect(done.text).toBe('');
+    expect((await call({ method: 'GET', path, operation: ITEM })).status).toBe(404);
+    expect((await call({ method: 'DELETE', path, operation: ITEM })).status).toBe(404);
+  });
+});
+
+describe('documents', () => {
+  it('serves the OpenAPI document as JSON and YAML, keeping the seed operation', async () => {
+    const json = await (await fetch(`${gateway.url}/openapi.json`)).json();
+    const yaml = parseYaml(await (await fetch(`${gateway.url}/openapi.yaml`)).text());
+    expect(yaml).toEqual(json);
+    expect(json.openapi).toBe('3.1.0');
+    const put = json.paths['/organizations/{organization}/'].put;
+    expect(put.operationId).toBe('organization-update');
+    expect(put.tags).toEqual(['Organization']);
+    expect(put.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/Organization' });
+    expect(put.responses.default.content['application/problem+json'].schema).toEqual({ $ref: '#/components/schemas/ErrorModel' });
+  });
+
+  it('every $schema URL a response carries resolves to that JSON Schema', async () => {
+    const { body: created } = await create('Schema');
+    const error = await call({ method: 'GET', path: '/organizations/nope/', operation: ITEM });
+    for (const url of [created.$schema, error.body.$schema]) {
+      const response = await fetch(url);
+      expect(response.status).toBe(200);
+      const schema = await response.json();
+      expect(schema.type).toBe('object');
+      expect(schema.properties).toHaveProperty('$schema');
+    }
+  });
+
+  it('unknown paths answer a 404 problem', async () => {
+    const reply = await rest(gateway.url, { method: 'GET', path: '/nowhere' });
+    expect(reply.status).toBe(404);
+    expect(reply.contentType).toMatch(/^application\/problem\+json/);
+  });
+
+  it('health and readiness answer 200', async () => {
+    expect((await fetch(`${gateway.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${gateway.url}/readyz`)).status).toBe(200);
+  });
+});

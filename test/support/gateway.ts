@@ -1,0 +1,52 @@
+// A real gateway for a test file: its own database copied from the migrated
+// template, real Fastify listening on loopback, real HTTP through fetch.
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import { buildApp } from '../../src/app.js';
+import { createAuthenticator, signToken, type TokenClaims } from '../../src/auth.js';
+import { openDatabase, type Database } from '../../src/db/client.js';
+import { ensureDatabase } from '../../src/db/embedded.js';
+
+export const ADMIN_SCOPES = 'organizations:admin organizations:read organizations:write';
+
+export interface TestGateway {
+  url: string;
+  db: Database;
+  databaseUrl: string;
+  secret: Uint8Array;
+  token(claims?: Partial<TokenClaims>): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface TestGatewayOptions {
+  production?: boolean;
+  /** Point the gateway at this URL instead of a fresh database. */
+  databaseUrl?: string;
+  timeoutMs?: number;
+}
+
+export async function freshDatabaseUrl(): Promise<string> {
+  const adminUrl = inject('postgresAdminUrl');
+  const name = `test_${randomBytes(6).toString('hex')}`;
+  await ensureDatabase(adminUrl, name, inject('templateDatabase'));
+  return adminUrl.replace(/\/[^/]+$/, `/${name}`);
+}
+
+export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
+  const databaseUrl = options.databaseUrl ?? (await freshDatabaseUrl());
+  const secret = randomBytes(32);
+  const db = openDatabase({ url: databaseUrl, poolMax: 10, timeoutMs: options.timeoutMs ?? 5000 });
+  const app = await buildApp({ db, authenticate: createAuthenticator({ secret }), production: options.production ?? false, logLevel: 'silent' });
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    url,
+    db,
+    databaseUrl,
+    secret,
+    token: (claims = {}) => signToken(secret, { sub: 'tester', scope: ADMIN_SCOPES, ...claims }),
+    async close() {
+      await app.close();
+      await db.close();
+    },
+  };
+}
