@@ -128,7 +128,7 @@ describe('DELETE /organizations/{organization}/', () => {
 
 describe('documents', () => {
   it('serves the OpenAPI document as JSON and YAML, keeping the seed operation', async () => {
-    const json = await (await fetch(`${gateway.url}/openapi.json`)).json();
+    const json: any = await (await fetch(`${gateway.url}/openapi.json`)).json();
     const yaml = parseYaml(await (await fetch(`${gateway.url}/openapi.yaml`)).text());
     expect(yaml).toEqual(json);
     expect(json.openapi).toBe('3.1.0');
@@ -145,7 +145,7 @@ describe('documents', () => {
     for (const url of [created.$schema, error.body.$schema]) {
       const response = await fetch(url);
       expect(response.status).toBe(200);
-      const schema = await response.json();
+      const schema: any = await response.json();
       expect(schema.type).toBe('object');
       expect(schema.properties).toHaveProperty('$schema');
     }

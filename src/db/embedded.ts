@@ -23,7 +23,13 @@ export interface EmbeddedDatabase {
 
 const DATABASE = 'organizations';
 
-export async function startEmbeddedPostgres(dataDir: string, log: (line: string) => void = () => {}): Promise<EmbeddedDatabase> {
+export interface EmbeddedOptions {
+  /** Default: a free port picked at start. */
+  port?: number;
+  log?: (line: string) => void;
+}
+
+export async function startEmbeddedPostgres(dataDir: string, { port: wantedPort, log = () => {} }: EmbeddedOptions = {}): Promise<EmbeddedDatabase> {
   const root = resolve(dataDir);
   const clusterDir = join(root, 'postgres');
   await mkdir(root, { recursive: true });
@@ -31,7 +37,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
   // Postgres refuses to run as root; the user it runs as must reach the folder.
   if (asRoot) await chmod(root, 0o755);
   const password = await keptSecret(join(root, 'postgres-password'));
-  const port = await freePort();
+  const port = wantedPort ?? (await freePort());
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port,

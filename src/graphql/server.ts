@@ -28,6 +28,8 @@ export async function graphqlRoutes(app: FastifyInstance, { service, authenticat
     formatError,
     introspection: !production,
     includeStacktraceInErrorResponses: false,
+    // src/main.ts owns SIGTERM: drain HTTP first, then stop Apollo (onClose).
+    stopOnTerminationSignals: false,
     plugins: [
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
       problemSchemaLinks,

@@ -41,7 +41,7 @@ export async function graphql(baseUrl: string, query: string, variables: Record<
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;
   const response = await fetch(`${baseUrl}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
-  return { status: response.status, body: (await response.json()) as { data?: any; errors?: any[] } };
+  return { status: response.status, body: (await response.json()) as { data?: any; errors?: any } };
 }
 
 function parse(text: string): unknown {

@@ -1,0 +1,61 @@
+// A database outage answers 503 problem+json with Retry-After in bounded
+// time, changes nothing, and the same process recovers when it comes back.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded.js';
+import { migrate } from '../src/db/migrate.js';
+import { Contract } from './support/contract.js';
+import { startTestGateway, type TestGateway } from './support/gateway.js';
+import { graphql, rest } from './support/http.js';
+
+let dataDir: string;
+let port: number;
+let postgres: EmbeddedDatabase;
+let gateway: TestGateway;
+let contract: Contract;
+let admin: string;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'gateway-outage-'));
+  port = await freePort();
+  postgres = await startEmbeddedPostgres(dataDir, { port });
+  await migrate(postgres.url);
+  gateway = await startTestGateway({ databaseUrl: postgres.url, timeoutMs: 1500 });
+  contract = await Contract.load(gateway.url);
+  admin = await gateway.token();
+});
+afterAll(async () => {
+  await gateway.close();
+  await postgres.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('database outage', () => {
+  it('answers 503 while the database is down and recovers without a restart', async () => {
+    const created = await rest(gateway.url, { method: 'POST', path: '/organizations/', token: admin, body: { title: 'Survivor' } });
+    expect(created.status).toBe(201);
+    const path = `/organizations/${created.body.id}/`;
+
+    await postgres.stop();
+    const put = await rest(gateway.url, { method: 'PUT', path, operation: '/organizations/{organization}/', token: admin, body: { title: 'Lost?' } }, contract);
+    expect(put.status).toBe(503);
+    expect(put.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(put.body).toMatchObject({ title: 'Service Unavailable', status: 503 });
+    expect(put.text).not.toMatch(/ECONNREFUSED|prisma/i);
+    expect(put.text).not.toContain(`:${port}`);
+    const ready = await fetch(`${gateway.url}/readyz`);
+    expect(ready.status).toBe(503);
+    expect((await fetch(`${gateway.url}/healthz`)).status).toBe(200);
+    const mutation = await graphql(gateway.url, 'mutation($id: ID!) { updateOrganization(id: $id, input: { title: "Lost?" }) { id } }', { id: created.body.id }, admin);
+    expect(mutation.body.errors[0].extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', problem: { status: 503 } });
+
+    postgres = await startEmbeddedPostgres(dataDir, { port });
+    expect((await fetch(`${gateway.url}/readyz`)).status).toBe(200);
+    const after = await rest(gateway.url, { method: 'GET', path, token: admin });
+    expect(after.body).toEqual(created.body);
+    const retried = await rest(gateway.url, { method: 'PUT', path, token: admin, body: { title: 'Back' } });
+    expect(retried.status).toBe(200);
+  });
+});

@@ -1,0 +1,91 @@
+// `npm start` as a user runs it: a real process on an embedded Postgres under
+// DATA_DIR, a printed development token, data that survives a restart,
+// SIGTERM that exits 0, and production that refuses to start without keys.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../src/db/embedded.js';
+import { ROOT } from '../src/paths.js';
+import { graphql, rest } from './support/http.js';
+
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'gateway-start-'));
+});
+afterAll(() => rm(dataDir, { recursive: true, force: true }));
+
+interface Started {
+  child: ChildProcess;
+  url: string;
+  token: string;
+  output: () => string;
+}
+
+function environment(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...extra };
+  for (const name of ['DATABASE_URL', 'AUTH_JWT_SECRET', 'AUTH_JWKS_URL', 'NODE_ENV']) if (!(name in extra)) delete env[name];
+  return env;
+}
+
+async function start(): Promise<Started> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env: environment({ PORT: String(port) }) });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const token = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no token printed:\n${output}`)), 30_000);
+    child.stdout!.on('data', () => {
+      const match = /Development admin token[^\n]*\n(\S+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`exited ${code}:\n${output}`)));
+  });
+  return { child, url: `http://127.0.0.1:${port}`, token, output: () => output };
+}
+
+function stop(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    child.on('exit', (code) => resolve(code));
+    child.kill('SIGTERM');
+  });
+}
+
+describe('npm start', () => {
+  it('serves on an embedded Postgres, keeps data across a restart and exits 0 on SIGTERM', async () => {
+    const first = await start();
+    const created = await rest(first.url, { method: 'POST', path: '/organizations/', token: first.token, body: { title: 'Persisted' } });
+    expect(created.status).toBe(201);
+    const updated = await rest(first.url, { method: 'PUT', path: `/organizations/${created.body.id}/`, token: first.token, body: { title: 'Persisted and updated' } });
+    expect(updated.status).toBe(200);
+    const mutation = await graphql(first.url, 'mutation($id: ID!) { updateOrganization(id: $id, input: { description: "via GraphQL" }) { title description } }', { id: created.body.id }, first.token);
+    expect(mutation.body.data.updateOrganization).toEqual({ title: 'Persisted and updated', description: 'via GraphQL' });
+    const sandbox = await fetch(`${first.url}/graphql`, { headers: { accept: 'text/html' } });
+    expect(sandbox.status).toBe(200);
+    expect(await sandbox.text()).toMatch(/<html/i);
+    expect(await stop(first.child)).toBe(0);
+
+    const second = await start();
+    expect(second.token.split('.')[1]).toBeDefined();
+    const read = await rest(second.url, { method: 'GET', path: `/organizations/${created.body.id}/`, token: first.token });
+    expect(read.status).toBe(200);
+    expect(read.body).toMatchObject({ title: 'Persisted and updated', description: 'via GraphQL' });
+    expect(await stop(second.child)).toBe(0);
+    expect(second.output()).not.toMatch(/error/i);
+  }, 90_000);
+
+  it('refuses to start in production without authentication keys', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env: environment({ NODE_ENV: 'production', PORT: String(await freePort()) }) });
+    let output = '';
+    child.stderr!.on('data', (chunk) => (output += chunk));
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect(code).toBe(1);
+    expect(output).toMatch(/AUTH_JWT_SECRET or AUTH_JWKS_URL/);
+  }, 30_000);
+});
