@@ -29,6 +29,28 @@ export class Contract {
     return new Contract((await response.json()) as Document);
   }
 
+  /** The documented path template a concrete path belongs to, if any. */
+  templateOf(path: string): string | undefined {
+    const bare = path.split('?')[0]!.replace(/\/?$/, '/');
+    return Object.keys(this.document.paths).find((template) =>
+      new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(bare),
+    );
+  }
+
+  /**
+   * Checks any REST response: against its operation when the document has
+   * one, otherwise (405, unknown paths) a problem body against ErrorModel.
+   */
+  checkAny(method: string, path: string, received: Received): void {
+    const template = this.templateOf(path);
+    if (template && this.document.paths[template]?.[method.toLowerCase()]) {
+      this.check(method, template, received);
+    } else if (method !== 'HEAD' && method !== 'OPTIONS') {
+      expect(received.contentType).toMatch(/^application\/problem\+json/);
+      this.validateAgainst({ $ref: '#/components/schemas/ErrorModel' }, received.body);
+    }
+  }
+
   /** Asserts that a response of `method path` matches the document. */
   check(method: string, pathTemplate: string, received: Received): void {
     const operation = this.document.paths[pathTemplate]?.[method.toLowerCase()];
@@ -42,9 +64,13 @@ export class Contract {
     const mediaType = (received.contentType ?? '').split(';')[0]!.trim();
     const media = response.content[mediaType];
     expect(media, `${method} ${pathTemplate} ${received.status} documents ${Object.keys(response.content).join(', ')}, got ${mediaType}`).toBeDefined();
-    const validate = this.validator(JSON.stringify(media!.schema));
-    const valid = validate(received.body);
-    expect(validate.errors ?? [], JSON.stringify(received.body)).toEqual([]);
+    this.validateAgainst(media!.schema, received.body);
+  }
+
+  private validateAgainst(schema: object, body: unknown): void {
+    const validate = this.validator(JSON.stringify(schema));
+    const valid = validate(body);
+    expect(validate.errors ?? [], JSON.stringify(body)).toEqual([]);
     expect(valid).toBe(true);
   }
 

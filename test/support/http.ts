@@ -1,6 +1,15 @@
 // Small fetch helpers: every REST call returns status, headers and parsed
 // body, and is checked against the served contract when one is given.
-import type { Contract } from './contract.js';
+import { Contract } from './contract.js';
+
+// One contract per server, loaded on first use: every REST response a test
+// receives is validated against the document that server serves.
+const contracts = new Map<string, Promise<Contract>>();
+const contractOf = (baseUrl: string) => {
+  let contract = contracts.get(baseUrl);
+  if (!contract) contracts.set(baseUrl, (contract = Contract.load(baseUrl)));
+  return contract;
+};
 
 export interface Reply {
   status: number;
@@ -13,15 +22,13 @@ export interface Reply {
 export interface RestCall {
   method: string;
   path: string;
-  /** The OpenAPI path this call exercises, to validate the response. */
-  operation?: string;
   token?: string;
   body?: unknown;
   rawBody?: string | Uint8Array;
   headers?: Record<string, string>;
 }
 
-export async function rest(baseUrl: string, call: RestCall, contract?: Contract): Promise<Reply> {
+export async function rest(baseUrl: string, call: RestCall): Promise<Reply> {
   const headers: Record<string, string> = { ...call.headers };
   if (call.token) headers.authorization = `Bearer ${call.token}`;
   let body: string | Uint8Array | undefined = call.rawBody;
@@ -33,7 +40,7 @@ export async function rest(baseUrl: string, call: RestCall, contract?: Contract)
   const text = await response.text();
   const contentType = response.headers.get('content-type');
   const reply: Reply = { status: response.status, headers: response.headers, contentType, text, body: parse(text) };
-  if (contract && call.operation) contract.check(call.method, call.operation, { status: reply.status, contentType, body: text === '' ? '' : reply.body });
+  (await contractOf(baseUrl)).checkAny(call.method, call.path, { status: reply.status, contentType, body: text === '' ? '' : reply.body });
   return reply;
 }
 
