@@ -2,6 +2,7 @@
 // OrganizationService. Listening is the caller's business (src/main.ts, tests).
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Authenticate } from './auth.js';
+import { graphqlLimitsFrom, type GraphQLLimits } from './config.js';
 import type { Database } from './db/client.js';
 import { OrganizationService } from './domain/organizations.js';
 import { graphqlRoutes } from './graphql/server.js';
@@ -13,9 +14,10 @@ export interface AppOptions {
   authenticate: Authenticate;
   production: boolean;
   logLevel?: string;
+  graphqlLimits?: GraphQLLimits;
 }
 
-export async function buildApp({ db, authenticate, production, logLevel = 'info' }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ db, authenticate, production, logLevel = 'info', graphqlLimits = graphqlLimitsFrom() }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: logLevel, redact: ['req.headers.authorization'] },
     logController: new LogController({ disableRequestLogging: true }),
@@ -37,6 +39,6 @@ export async function buildApp({ db, authenticate, production, logLevel = 'info'
   });
 
   await app.register(restRoutes, { service, authenticate });
-  await app.register(graphqlRoutes, { service, authenticate, production });
+  await app.register(graphqlRoutes, { service, authenticate, production, limits: graphqlLimits });
   return app;
 }

@@ -14,6 +14,28 @@ export interface Config {
   auth: AuthOptions;
   dbPoolMax: number;
   dbTimeoutMs: number;
+  graphqlLimits: GraphQLLimits;
+}
+
+/** Limits on one GraphQL operation (and the persisted-query cache). */
+export interface GraphQLLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxTokens: number;
+  maxDirectives: number;
+  maxCost: number;
+  persistedQueryCacheBytes: number;
+}
+
+export function graphqlLimitsFrom(env: NodeJS.ProcessEnv = {}): GraphQLLimits {
+  return {
+    maxDepth: integer(env.GRAPHQL_MAX_DEPTH, 10, 'GRAPHQL_MAX_DEPTH'),
+    maxAliases: integer(env.GRAPHQL_MAX_ALIASES, 100, 'GRAPHQL_MAX_ALIASES'),
+    maxTokens: integer(env.GRAPHQL_MAX_TOKENS, 5000, 'GRAPHQL_MAX_TOKENS'),
+    maxDirectives: integer(env.GRAPHQL_MAX_DIRECTIVES, 50, 'GRAPHQL_MAX_DIRECTIVES'),
+    maxCost: integer(env.GRAPHQL_MAX_COST, 5000, 'GRAPHQL_MAX_COST'),
+    persistedQueryCacheBytes: integer(env.GRAPHQL_APQ_CACHE_MB, 8, 'GRAPHQL_APQ_CACHE_MB') * 1024 * 1024,
+  };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -31,6 +53,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     dbPoolMax: integer(env.DB_POOL_MAX, 10, 'DB_POOL_MAX'),
     dbTimeoutMs: integer(env.DB_TIMEOUT_MS, 5000, 'DB_TIMEOUT_MS'),
+    graphqlLimits: graphqlLimitsFrom(env),
   };
 }
 

@@ -5,10 +5,14 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import fastifyApollo from '@as-integrations/fastify';
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { Authenticate } from '../auth.js';
+import type { GraphQLLimits } from '../config.js';
 import type { OrganizationService } from '../domain/organizations.js';
 import { schemaUrl } from '../http/links.js';
 import { SCHEMA_GRAPHQL } from '../paths.js';
+import { aliasLimitRule } from './alias-limit.js';
 import { createContext, type GraphQLContext } from './context.js';
 import { formatError } from './errors.js';
 import { resolvers } from './resolvers.js';
@@ -19,18 +23,26 @@ export interface GraphQLOptions {
   service: OrganizationService;
   authenticate: Authenticate;
   production: boolean;
+  limits: GraphQLLimits;
 }
 
-export async function graphqlRoutes(app: FastifyInstance, { service, authenticate, production }: GraphQLOptions): Promise<void> {
+export async function graphqlRoutes(app: FastifyInstance, { service, authenticate, production, limits }: GraphQLOptions): Promise<void> {
+  const armor = operationLimits(limits, production);
   const apollo = new ApolloServer<GraphQLContext>({
     typeDefs,
     resolvers,
     formatError,
     introspection: !production,
     includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    csrfPrevention: true,
+    validationRules: [...armor.validationRules, aliasLimitRule(limits.maxAliases)],
+    parseOptions: { maxTokens: limits.maxTokens },
+    persistedQueries: { cache: new InMemoryLRUCache<string>({ maxSize: limits.persistedQueryCacheBytes }) },
     // src/main.ts owns SIGTERM: drain HTTP first, then stop Apollo (onClose).
     stopOnTerminationSignals: false,
     plugins: [
+      ...armorPlugins(armor),
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
       problemSchemaLinks,
     ],
@@ -49,6 +61,30 @@ export async function graphqlRoutes(app: FastifyInstance, { service, authenticat
     context: async (request) => createContext(service, authenticate, request.headers),
   });
 }
+
+/**
+ * Depth, alias, directive and cost limits (graphql-armor). The
+ * standard introspection query passes them; field suggestions ("Did you
+ * mean …") are masked in production only.
+ */
+function operationLimits(limits: GraphQLLimits, production: boolean) {
+  return new ApolloArmor({
+    maxDepth: { n: limits.maxDepth, ignoreIntrospection: true, flattenFragments: true },
+    maxAliases: { enabled: false }, // aliasLimitRule counts __typename aliases too
+    // Tokens are limited by graphql-js' own parser (parseOptions below), which
+    // answers 400 GRAPHQL_PARSE_FAILED; armor's token plugin re-parses and
+    // turns syntax errors into 500s.
+    maxTokens: { enabled: false },
+    maxDirectives: { n: limits.maxDirectives },
+    costLimit: { maxCost: limits.maxCost, ignoreIntrospection: true, flattenFragments: true },
+    blockFieldSuggestion: { enabled: production },
+  }).protect();
+}
+
+// graphql-armor's typings name Apollo's CommonJS build; its plugins are plain
+// hook objects that work with the ESM build this project loads.
+const armorPlugins = (armor: ReturnType<typeof operationLimits>) =>
+  armor.plugins as unknown as ApolloServerPlugin<GraphQLContext>[];
 
 /** Gives each error's problem the same `$schema` link as the REST face. */
 const problemSchemaLinks: ApolloServerPlugin<GraphQLContext> = {

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { createAuthenticator, signToken, type TokenClaims } from '../../src/auth.js';
+import type { GraphQLLimits } from '../../src/config.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { ensureDatabase } from '../../src/db/embedded.js';
 
@@ -23,6 +24,7 @@ export interface TestGatewayOptions {
   /** Point the gateway at this URL instead of a fresh database. */
   databaseUrl?: string;
   timeoutMs?: number;
+  graphqlLimits?: GraphQLLimits;
 }
 
 export async function freshDatabaseUrl(): Promise<string> {
@@ -36,7 +38,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
   const databaseUrl = options.databaseUrl ?? (await freshDatabaseUrl());
   const secret = randomBytes(32);
   const db = openDatabase({ url: databaseUrl, poolMax: 10, timeoutMs: options.timeoutMs ?? 5000 });
-  const app = await buildApp({ db, authenticate: createAuthenticator({ secret }), production: options.production ?? false, logLevel: 'silent' });
+  const app = await buildApp({ db, authenticate: createAuthenticator({ secret }), production: options.production ?? false, logLevel: 'silent', graphqlLimits: options.graphqlLimits });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     url,
