@@ -131,6 +131,35 @@ describe('queries', () => {
     expect(tooMany.body.errors[0].extensions.code).toBe('BAD_USER_INPUT');
   });
 
+  it('keeps cursors stable while rows are inserted and deleted between pages', async () => {
+    const page = 'query($after: String) { organizations(first: 3, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }';
+    const DELETE = 'mutation($id: ID!) { deleteOrganization(id: $id) }';
+    const existing: string[] = [];
+    for (let i = 0; i < 6; i++) existing.push((await createOrganization(`Stable ${i}`)).id);
+    const seen: string[] = [];
+    const deleted = new Set<string>();
+    let after: string | null = null;
+    for (let round = 0; ; round++) {
+      const { body } = await graphql(gateway.url, page, { after }, admin);
+      const connection = body.data.organizations;
+      seen.push(...connection.edges.map((edge: any) => edge.node.id));
+      if (!connection.pageInfo.hasNextPage) break;
+      after = connection.pageInfo.endCursor;
+      // Between pages: one new row, one deleted row that was already seen,
+      // and one deleted row not yet reached.
+      await createOrganization(`Inserted ${round}`);
+      const unseen = existing.find((candidate) => !seen.includes(candidate) && !deleted.has(candidate));
+      for (const victim of [seen[0], unseen]) {
+        if (victim && !deleted.has(victim)) {
+          await graphql(gateway.url, DELETE, { id: victim }, admin);
+          deleted.add(victim);
+        }
+      }
+    }
+    expect(new Set(seen).size).toBe(seen.length);
+    for (const survivor of existing.filter((candidate) => !deleted.has(candidate))) expect(seen).toContain(survivor);
+  });
+
   it('deleteOrganization answers the id; the organization is gone', async () => {
     const created = await createOrganization('Short-lived');
     const { body } = await graphql(gateway.url, 'mutation($id: ID!, $ifMatch: String) { deleteOrganization(id: $id, ifMatch: $ifMatch) }', { id: created.id, ifMatch: created.etag }, admin);
