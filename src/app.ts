@@ -6,6 +6,8 @@ import { graphqlLimitsFrom, type GraphQLLimits } from './config.js';
 import type { Database } from './db/client.js';
 import { OrganizationService } from './domain/organizations.js';
 import { graphqlRoutes } from './graphql/server.js';
+import { Links, type LinkOptions } from './http/links.js';
+import { restDocuments } from './rest/documents.js';
 import { HttpProblem } from './rest/errors.js';
 import { restRoutes, sendProblem } from './rest/routes.js';
 
@@ -15,9 +17,12 @@ export interface AppOptions {
   production: boolean;
   logLevel?: string;
   graphqlLimits?: GraphQLLimits;
+  links?: LinkOptions;
 }
 
-export async function buildApp({ db, authenticate, production, logLevel = 'info', graphqlLimits = graphqlLimitsFrom() }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { db, authenticate, production, logLevel = 'info', graphqlLimits = graphqlLimitsFrom() } = options;
+  const links = new Links(options.links ?? { basePath: '', trustProxy: true });
   const app = Fastify({
     logger: { level: logLevel, redact: ['req.headers.authorization'] },
     logController: new LogController({ disableRequestLogging: true }),
@@ -26,7 +31,7 @@ export async function buildApp({ db, authenticate, production, logLevel = 'info'
   });
   const service = new OrganizationService(db.prisma);
 
-  app.setNotFoundHandler((request, reply) => sendProblem(request, reply, new HttpProblem(404, `no route for ${request.method} ${request.url.split('?')[0]}`)));
+  app.setNotFoundHandler((request, reply) => sendProblem(links, request, reply, new HttpProblem(404, `no route for ${request.method} ${request.url.split('?')[0]}`)));
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (request, reply) => {
@@ -34,11 +39,11 @@ export async function buildApp({ db, authenticate, production, logLevel = 'info'
       await db.ping();
       return { status: 'ok' };
     } catch {
-      return sendProblem(request, reply, new HttpProblem(503, 'database is unavailable', [], { 'Retry-After': '5' }));
+      return sendProblem(links, request, reply, new HttpProblem(503, 'database is unavailable', [], { 'Retry-After': '5' }));
     }
   });
 
-  await app.register(restRoutes, { service, authenticate });
-  await app.register(graphqlRoutes, { service, authenticate, production, limits: graphqlLimits });
+  await app.register(restRoutes, { service, authenticate, links, documents: restDocuments(links.basePath), prefix: links.basePath });
+  await app.register(graphqlRoutes, { service, authenticate, production, limits: graphqlLimits, links });
   return app;
 }

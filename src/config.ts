@@ -15,6 +15,10 @@ export interface Config {
   dbPoolMax: number;
   dbTimeoutMs: number;
   graphqlLimits: GraphQLLimits;
+  /** '' or a prefix such as '/v2' for the REST routes, schemas and documents. */
+  basePath: string;
+  /** Take host and protocol from X-Forwarded-* / Forwarded (as Huma does). */
+  trustProxy: boolean;
 }
 
 /** Limits on one GraphQL operation (and the persisted-query cache). */
@@ -54,7 +58,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbPoolMax: integer(env.DB_POOL_MAX, 10, 'DB_POOL_MAX'),
     dbTimeoutMs: integer(env.DB_TIMEOUT_MS, 5000, 'DB_TIMEOUT_MS'),
     graphqlLimits: graphqlLimitsFrom(env),
+    basePath: basePath(env.BASE_PATH),
+    trustProxy: env.TRUST_PROXY === undefined || env.TRUST_PROXY === '' ? true : boolean(env.TRUST_PROXY, 'TRUST_PROXY'),
   };
+}
+
+export function basePath(value: string | undefined): string {
+  const trimmed = (value ?? '').replace(/\/+$/, '');
+  if (trimmed === '') return '';
+  if (!/^(\/[A-Za-z0-9._~-]+)+$/.test(trimmed)) throw new Error(`BASE_PATH must look like /v2, got "${value}"`);
+  return trimmed;
+}
+
+function boolean(value: string, name: string): boolean {
+  if (/^(1|true|yes)$/i.test(value)) return true;
+  if (/^(0|false|no)$/i.test(value)) return false;
+  throw new Error(`${name} must be true or false, got "${value}"`);
 }
 
 function integer(value: string | undefined, fallback: number, name: string): number {

@@ -32,7 +32,7 @@ export async function startGateway(config: Config, logLevel = 'info'): Promise<R
     throw error;
   }
   const db = openDatabase({ url: databaseUrl, poolMax: config.dbPoolMax, timeoutMs: config.dbTimeoutMs });
-  const app = await buildApp({ db, authenticate: createAuthenticator(auth), production: config.production, logLevel, graphqlLimits: config.graphqlLimits });
+  const app = await buildApp({ db, authenticate: createAuthenticator(auth), production: config.production, logLevel, graphqlLimits: config.graphqlLimits, links: { basePath: config.basePath, trustProxy: config.trustProxy } });
   const url = await app.listen({ port: config.port, host: config.host });
   return {
     app,

@@ -20,17 +20,41 @@ export const newOrganizationId = () => `org_${randomUUID()}`;
 export const etagOf = (organization: Pick<Organization, 'version'>) => `"${organization.version}"`;
 
 /**
- * The versions an If-Match value accepts: `*` (any version) or the versions
- * named by its strong tags. Weak tags never match (RFC 9110 strong comparison).
+ * The versions an entity-tag list names, or `*`. If-Match uses the strong
+ * comparison (weak tags never match); If-None-Match the weak one (RFC 9110).
  */
-export function versionsMatching(ifMatch: string): number[] | '*' {
-  if (ifMatch.trim() === '*') return '*';
+export function versionsNamed(tags: string, comparison: 'strong' | 'weak'): number[] | '*' {
+  if (tags.trim() === '*') return '*';
   const versions: number[] = [];
-  for (const tag of ifMatch.split(',')) {
-    const match = /^\s*"(\d{1,9})"\s*$/.exec(tag);
+  for (const tag of tags.split(',')) {
+    const match = (comparison === 'weak' ? /^\s*(?:W\/)?"(\d{1,9})"\s*$/ : /^\s*"(\d{1,9})"\s*$/).exec(tag);
     if (match) versions.push(Number(match[1]));
   }
   return versions;
+}
+
+/** Conditions a write applies under (RFC 9110 preconditions). */
+export interface Preconditions {
+  ifMatch?: string;
+  ifNoneMatch?: string;
+  /** An HTTP-date; an unparsable one is ignored, as RFC 9110 says. */
+  ifUnmodifiedSince?: string;
+}
+
+export const hasPreconditions = (preconditions: Preconditions) =>
+  Object.values(preconditions).some((value) => value !== undefined);
+
+/** HTTP dates have whole seconds: compare at that precision. */
+export const wholeSeconds = (date: Date) => Math.floor(date.getTime() / 1000) * 1000;
+
+/** Whether a read answers 304 to If-None-Match, else If-Modified-Since. */
+export function notModified(organization: Organization, ifNoneMatch?: string, ifModifiedSince?: string): boolean {
+  if (ifNoneMatch !== undefined) {
+    const versions = versionsNamed(ifNoneMatch, 'weak');
+    return versions === '*' || versions.includes(organization.version);
+  }
+  const since = ifModifiedSince === undefined ? NaN : Date.parse(ifModifiedSince);
+  return !Number.isNaN(since) && wholeSeconds(organization.lastModifiedOn) <= since;
 }
 
 /** The change a write applies: a field left undefined keeps its value. */

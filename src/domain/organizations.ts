@@ -5,11 +5,14 @@ import { isRecordNotFound, mapDatabaseError } from '../db/errors.js';
 import { notFound, preconditionFailed, validationFailed } from './errors.js';
 import { canReach, requireReach, requireScope, type Caller } from './identity.js';
 import {
+  hasPreconditions,
   newOrganizationId,
-  versionsMatching,
+  versionsNamed,
   type Organization,
   type OrganizationChanges,
+  type Preconditions,
 } from './organization.js';
+import type { Prisma } from '../generated/prisma/client.js';
 import { assertValid, organizationIdErrors, validateInput, validatePatch } from './validation.js';
 
 export const PAGE_DEFAULT = 20;
@@ -84,56 +87,49 @@ export class OrganizationService {
   }
 
   /** REST PUT: the body replaces the representation; an absent description clears it. */
-  async replace(caller: Caller, id: string, body: unknown, ifMatch?: string): Promise<Organization> {
+  async replace(caller: Caller, id: string, body: unknown, preconditions: Preconditions = {}): Promise<Organization> {
     requireScope(caller, 'organizations:write');
     assertValid([...organizationIdErrors(id), ...validateInput(body)]);
     const { title, description } = body as { title: string; description?: string };
-    return this.change(caller, id, { title, description: description ?? null }, ifMatch);
+    return this.change(caller, id, { title, description: description ?? null }, preconditions);
   }
 
   /** GraphQL update: only the fields given change; description null clears it. */
-  async update(caller: Caller, id: string, patch: object, ifMatch?: string): Promise<Organization> {
+  async update(caller: Caller, id: string, patch: object, preconditions: Preconditions = {}): Promise<Organization> {
     requireScope(caller, 'organizations:write');
     assertValid([...organizationIdErrors(id), ...validatePatch(patch)]);
-    return this.change(caller, id, patch as OrganizationChanges, ifMatch);
+    return this.change(caller, id, patch as OrganizationChanges, preconditions);
   }
 
-  async delete(caller: Caller, id: string, ifMatch?: string): Promise<void> {
+  async delete(caller: Caller, id: string, preconditions: Preconditions = {}): Promise<void> {
     requireScope(caller, 'organizations:admin');
     assertValid(organizationIdErrors(id));
-    const where = this.writeTarget(id, ifMatch);
     try {
-      await this.prisma.organization.delete({ where });
+      await this.prisma.organization.delete({ where: writeTarget(id, preconditions) });
     } catch (error) {
-      await this.explainMissedWrite(error, id, ifMatch);
+      await this.explainMissedWrite(error, id, preconditions);
     }
   }
 
   /**
-   * One UPDATE whose WHERE carries the If-Match versions, so the check and
-   * the write are atomic; when no row matched, a second look tells 404 from 412.
+   * One UPDATE whose WHERE carries the preconditions, so the check and the
+   * write are atomic; when no row matched, a second look tells 404 from 412.
    */
-  private async change(caller: Caller, id: string, changes: OrganizationChanges, ifMatch?: string): Promise<Organization> {
+  private async change(caller: Caller, id: string, changes: OrganizationChanges, preconditions: Preconditions): Promise<Organization> {
     requireReach(caller, id);
-    const where = this.writeTarget(id, ifMatch);
     try {
       return await this.prisma.organization.update({
-        where,
+        where: writeTarget(id, preconditions),
         data: { ...changes, version: { increment: 1 }, lastModifiedBy: caller.subject, lastModifiedOn: new Date() },
       });
     } catch (error) {
-      return this.explainMissedWrite(error, id, ifMatch);
+      return this.explainMissedWrite(error, id, preconditions);
     }
   }
 
-  private writeTarget(id: string, ifMatch?: string) {
-    const versions = ifMatch === undefined ? '*' : versionsMatching(ifMatch);
-    return versions === '*' ? { id } : { id, version: { in: versions } };
-  }
-
-  private async explainMissedWrite(error: unknown, id: string, ifMatch?: string): Promise<never> {
+  private async explainMissedWrite(error: unknown, id: string, preconditions: Preconditions): Promise<never> {
     if (!isRecordNotFound(error)) mapDatabaseError(error);
-    if (ifMatch === undefined) throw notFound();
+    if (!hasPreconditions(preconditions)) throw notFound();
     const exists = await this.run(() => this.prisma.organization.count({ where: { id } }));
     throw exists > 0 ? preconditionFailed() : notFound();
   }
@@ -145,6 +141,22 @@ export class OrganizationService {
       return mapDatabaseError(error);
     }
   }
+}
+
+/** The row a conditional write may touch: its id, plus each precondition as SQL. */
+function writeTarget(id: string, { ifMatch, ifNoneMatch, ifUnmodifiedSince }: Preconditions): Prisma.OrganizationWhereUniqueInput {
+  const versionIn = ifMatch === undefined ? '*' : versionsNamed(ifMatch, 'strong');
+  const versionNotIn = ifNoneMatch === undefined ? [] : versionsNamed(ifNoneMatch, 'weak');
+  const unmodifiedSince = ifUnmodifiedSince === undefined ? NaN : Date.parse(ifUnmodifiedSince);
+  return {
+    id,
+    AND: [
+      versionIn === '*' ? {} : { version: { in: versionIn } },
+      // If-None-Match: * on an existing row can never hold.
+      versionNotIn === '*' ? { version: { in: [] } } : versionNotIn.length ? { version: { notIn: versionNotIn } } : {},
+      Number.isNaN(unmodifiedSince) ? {} : { lastModifiedOn: { lt: new Date(unmodifiedSince + 1000) } },
+    ],
+  };
 }
 
 function pageSizeErrors(limit: number, location = 'query.limit') {

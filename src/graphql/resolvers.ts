@@ -24,9 +24,9 @@ export const resolvers: Resolvers = {
   Mutation: {
     createOrganization: async (_parent, { input }, { service, caller }) => service.create(await caller(), withoutNulls(input)),
     updateOrganization: async (_parent, { id, input, ifMatch }, { service, caller }) =>
-      service.update(await caller(), id, input, ifMatch ?? undefined),
+      service.update(await caller(), id, input, { ifMatch: ifMatch ?? undefined }),
     deleteOrganization: async (_parent, { id, ifMatch }, { service, caller }) => {
-      await service.delete(await caller(), id, ifMatch ?? undefined);
+      await service.delete(await caller(), id, { ifMatch: ifMatch ?? undefined });
       return id;
     },
   },

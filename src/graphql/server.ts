@@ -10,7 +10,7 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { Authenticate } from '../auth.js';
 import type { GraphQLLimits } from '../config.js';
 import type { OrganizationService } from '../domain/organizations.js';
-import { schemaUrl } from '../http/links.js';
+import type { Links } from '../http/links.js';
 import { SCHEMA_GRAPHQL } from '../paths.js';
 import { aliasLimitRule } from './alias-limit.js';
 import { createContext, type GraphQLContext } from './context.js';
@@ -24,9 +24,10 @@ export interface GraphQLOptions {
   authenticate: Authenticate;
   production: boolean;
   limits: GraphQLLimits;
+  links: Links;
 }
 
-export async function graphqlRoutes(app: FastifyInstance, { service, authenticate, production, limits }: GraphQLOptions): Promise<void> {
+export async function graphqlRoutes(app: FastifyInstance, { service, authenticate, production, limits, links }: GraphQLOptions): Promise<void> {
   const armor = operationLimits(limits, production);
   const apollo = new ApolloServer<GraphQLContext>({
     typeDefs,
@@ -44,7 +45,7 @@ export async function graphqlRoutes(app: FastifyInstance, { service, authenticat
     plugins: [
       ...armorPlugins(armor),
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
-      problemSchemaLinks,
+      problemSchemaLinks(links),
     ],
   });
   await apollo.start();
@@ -87,12 +88,12 @@ const armorPlugins = (armor: ReturnType<typeof operationLimits>) =>
   armor.plugins as unknown as ApolloServerPlugin<GraphQLContext>[];
 
 /** Gives each error's problem the same `$schema` link as the REST face. */
-const problemSchemaLinks: ApolloServerPlugin<GraphQLContext> = {
+const problemSchemaLinks = (links: Links): ApolloServerPlugin<GraphQLContext> => ({
   async requestDidStart() {
     return {
       async willSendResponse({ response, contextValue }) {
         if (response.body.kind !== 'single') return;
-        const url = schemaUrl(contextValue.headers, 'ErrorModel');
+        const url = links.schemaUrl(contextValue.headers, 'ErrorModel');
         for (const error of response.body.singleResult.errors ?? []) {
           const problem = error.extensions?.problem as Record<string, unknown> | undefined;
           if (problem) problem.$schema = url;
@@ -100,4 +101,4 @@ const problemSchemaLinks: ApolloServerPlugin<GraphQLContext> = {
       },
     };
   },
-};
+});

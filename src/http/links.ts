@@ -1,30 +1,71 @@
-// Where a response's `$schema` points: the host the client used, taken from
-// X-Forwarded-Host, Forwarded or Host as Huma does (http for loopback hosts,
-// https otherwise).
+// Where responses point: `$schema` URLs, `Link` headers and locations, under
+// BASE_PATH, on the host the client used. With TRUST_PROXY the host and
+// protocol come from X-Forwarded-Host / X-Forwarded-Proto / Forwarded as Huma
+// does; otherwise from Host alone. Without a forwarded protocol, Huma's rule:
+// http for loopback hosts, https otherwise.
 import type { IncomingHttpHeaders } from 'node:http';
 
 export type SchemaName = 'Organization' | 'ErrorModel';
 
-export const schemaPath = (name: SchemaName) => `/schemas/${name}.json`;
-export const describedBy = (name: SchemaName) => `<${schemaPath(name)}>; rel="describedBy"`;
-
-export function schemaUrl(headers: IncomingHttpHeaders, name: SchemaName): string {
-  const host = requestHost(headers);
-  const scheme = /^(localhost|127\.0\.0\.1|\[::1\])(:|$)/.test(host) ? 'http' : 'https';
-  return `${scheme}://${host}${schemaPath(name)}`;
+export interface LinkOptions {
+  /** '' or a prefix such as '/v2' (no trailing slash). */
+  basePath: string;
+  trustProxy: boolean;
 }
 
-function requestHost(headers: IncomingHttpHeaders): string {
-  const forwardedHost = first(headers['x-forwarded-host']);
-  if (forwardedHost) return forwardedHost;
+export class Links {
+  constructor(private readonly options: LinkOptions) {}
+
+  get basePath(): string {
+    return this.options.basePath;
+  }
+
+  /** A path of this API, under BASE_PATH. */
+  path(path: string): string {
+    return `${this.options.basePath}${path}`;
+  }
+
+  schemaPath(name: SchemaName): string {
+    return this.path(`/schemas/${name}.json`);
+  }
+
+  describedBy(name: SchemaName): string {
+    return `<${this.schemaPath(name)}>; rel="describedBy"`;
+  }
+
+  schemaUrl(headers: IncomingHttpHeaders, name: SchemaName): string {
+    return `${this.origin(headers)}${this.schemaPath(name)}`;
+  }
+
+  origin(headers: IncomingHttpHeaders): string {
+    const forwarded = this.options.trustProxy ? forwardedDirectives(headers) : {};
+    const host = validHost(forwarded.host) ?? validHost(first(headers.host)) ?? 'localhost';
+    const scheme = forwarded.proto ?? (/^(localhost|127\.0\.0\.1|\[::1\])(:|$)/.test(host) ? 'http' : 'https');
+    return `${scheme}://${host}`;
+  }
+}
+
+function forwardedDirectives(headers: IncomingHttpHeaders): { host?: string; proto?: string } {
+  const result: { host?: string; proto?: string } = {};
   const forwarded = first(headers.forwarded);
   if (forwarded) {
-    for (const directive of forwarded.split(/[,;]/)) {
-      const match = /^\s*host=(.*)$/i.exec(directive);
-      if (match) return match[1]!.trim().replace(/^"|"$/g, '');
+    // The first element is the one the client's nearest proxy added.
+    for (const directive of forwarded.split(',')[0]!.split(';')) {
+      const [name, value] = directive.split('=', 2).map((part) => part?.trim().replace(/^"|"$/g, ''));
+      if (!value) continue;
+      if (name?.toLowerCase() === 'host') result.host = value;
+      if (name?.toLowerCase() === 'proto') result.proto = value.toLowerCase();
     }
   }
-  return first(headers.host) || 'localhost';
+  const forwardedHost = first(headers['x-forwarded-host'])?.split(',')[0]?.trim();
+  if (forwardedHost) result.host = forwardedHost;
+  const forwardedProto = first(headers['x-forwarded-proto'])?.split(',')[0]?.trim().toLowerCase();
+  if (forwardedProto) result.proto = forwardedProto;
+  if (result.proto !== undefined && result.proto !== 'http' && result.proto !== 'https') delete result.proto;
+  return result;
 }
 
-const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value)?.trim();
+// A host name or address with an optional port; anything else is ignored.
+const validHost = (host: string | undefined) => (host && /^[A-Za-z0-9.\-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host) ? host : undefined);
+
+const first = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value)?.trim() || undefined;

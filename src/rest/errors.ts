@@ -21,6 +21,9 @@ export const ACCEPTED_MEDIA_TYPES = 'application/json or any application/*+json 
 export const unsupportedMediaType = (type: string) =>
   new HttpProblem(415, `unsupported media type ${type}: send ${ACCEPTED_MEDIA_TYPES}`);
 
+export const notAcceptable = () =>
+  new HttpProblem(406, 'not acceptable: this resource answers application/json (errors application/problem+json)');
+
 export const bodyTooLarge = () => new HttpProblem(413, `request body is too large limit=${BODY_LIMIT} bytes`);
 
 export const methodNotAllowed = (allow: string) =>

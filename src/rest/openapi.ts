@@ -51,7 +51,10 @@ const errorDetailSchema = {
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const problemResponse = { description: 'Error', content: { 'application/problem+json': { schema: ref('ErrorModel') } } };
-const etagHeader = { ETag: { description: 'Strong entity tag of this version', schema: { type: 'string' } } };
+const etagHeader = {
+  ETag: { description: 'Strong entity tag of this version', schema: { type: 'string' } },
+  'Last-Modified': { description: 'When this version was written (HTTP-date)', schema: { type: 'string' } },
+};
 const organizationResponse = (description: string, extraHeaders = {}) => ({
   description,
   headers: { ...etagHeader, ...extraHeaders },
@@ -65,6 +68,11 @@ const organizationPath = {
   schema: { type: 'string', pattern: ID_PATTERN, examples: ['org_c42014e7-baf5-4ec6-a502-858f98dca7c8'] },
 };
 const header = (name: string, description: string) => ({ name, in: 'header', required: false, description, schema: { type: 'string' } });
+const writePreconditions = [
+  header('If-Match', 'Apply only when an entity tag (or *) matches the current ETag, strong comparison; 412 otherwise'),
+  header('If-None-Match', 'Apply only when no entity tag matches the current ETag (* never holds); 412 otherwise'),
+  header('If-Unmodified-Since', 'Apply only when not modified since this HTTP-date; 412 otherwise'),
+];
 const writeBody = { required: true, content: { 'application/json': { schema: ref('OrganizationWrite') } } };
 const tags = ['Organization'];
 const security = [{ bearer: [] }];
@@ -78,14 +86,15 @@ export const schemas = {
 
 export type SchemaFile = keyof typeof schemas;
 
-export const openApiDocument = {
+/** The document for one BASE_PATH: its `servers` entry carries the prefix. */
+export const openApiDocument = (basePath: string) => ({
   openapi: '3.1.0',
   info: {
     title: 'Chkk API',
     version: '1.0',
     description: 'The Organization gateway: the Chkk Artifact Register Organization resource, served over REST (this document) and GraphQL (/graphql).',
   },
-  servers: [],
+  servers: basePath ? [{ url: basePath }] : [],
   security,
   tags: [{ name: 'Organization', description: ORGANIZATION_DESCRIPTION }],
   paths: {
@@ -124,7 +133,11 @@ export const openApiDocument = {
         tags,
         summary: 'Get Organization',
         operationId: 'organization-get',
-        parameters: [organizationPath, header('If-None-Match', 'Answer 304 when the current ETag matches')],
+        parameters: [
+          organizationPath,
+          header('If-None-Match', 'Answer 304 when an entity tag matches the current ETag (weak comparison)'),
+          header('If-Modified-Since', 'Answer 304 when not modified since this HTTP-date (ignored with If-None-Match)'),
+        ],
         responses: { '200': organizationResponse('OK'), '304': { description: 'Not Modified' }, default: problemResponse },
       },
       put: {
@@ -132,7 +145,7 @@ export const openApiDocument = {
         summary: 'Update Organization',
         description: `Update an existing Organization\n\n${ORGANIZATION_DESCRIPTION}`,
         operationId: 'organization-update',
-        parameters: [organizationPath, header('If-Match', 'Apply only when the current ETag matches; 412 otherwise')],
+        parameters: [organizationPath, ...writePreconditions],
         requestBody: writeBody,
         responses: { '200': organizationResponse('OK'), default: problemResponse },
       },
@@ -140,7 +153,7 @@ export const openApiDocument = {
         tags,
         summary: 'Delete Organization',
         operationId: 'organization-delete',
-        parameters: [organizationPath, header('If-Match', 'Delete only when the current ETag matches; 412 otherwise')],
+        parameters: [organizationPath, ...writePreconditions],
         responses: { '204': { description: 'No Content' }, default: problemResponse },
       },
     },
@@ -149,10 +162,10 @@ export const openApiDocument = {
     schemas,
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
   },
-};
+});
 
 /** A component as a standalone JSON Schema file, its refs pointing at sibling files. */
-export function schemaFile(name: SchemaFile): object {
-  const text = JSON.stringify(schemas[name]).replace(/"#\/components\/schemas\/(\w+)"/g, '"/schemas/$1.json"');
+export function schemaFile(name: SchemaFile, basePath: string): object {
+  const text = JSON.stringify(schemas[name]).replace(/"#\/components\/schemas\/(\w+)"/g, `"${basePath}/schemas/$1.json"`);
   return { $schema: 'https://json-schema.org/draft/2020-12/schema', ...JSON.parse(text) };
 }

@@ -3,17 +3,19 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Authenticate } from '../auth.js';
 import { DomainError } from '../domain/errors.js';
-import { etagOf, type Organization } from '../domain/organization.js';
-import type { OrganizationService } from '../domain/organizations.js';
+import { etagOf, notModified, type Organization, type Preconditions } from '../domain/organization.js';
+import { PAGE_DEFAULT, type OrganizationService } from '../domain/organizations.js';
 import { problem } from '../domain/problem.js';
-import { describedBy, schemaUrl } from '../http/links.js';
-import { BODY_LIMIT, HttpProblem, methodNotAllowed, toHttpProblem, unsupportedMediaType } from './errors.js';
-import { openApiDocumentJson, openApiDocumentYaml, schemaFileJson } from './documents.js';
+import type { Links } from '../http/links.js';
+import { BODY_LIMIT, HttpProblem, methodNotAllowed, notAcceptable, toHttpProblem, unsupportedMediaType } from './errors.js';
+import type { RestDocuments } from './documents.js';
 import { toRest } from './representation.js';
 
 export interface RestOptions {
   service: OrganizationService;
   authenticate: Authenticate;
+  links: Links;
+  documents: RestDocuments;
 }
 
 type IdRequest = FastifyRequest<{ Params: { organization: string } }>;
@@ -22,57 +24,63 @@ type ListRequest = FastifyRequest<{ Querystring: { limit?: string; cursor?: stri
 const COLLECTION = '/organizations/';
 const ITEM = '/organizations/:organization/';
 
-export async function restRoutes(app: FastifyInstance, { service, authenticate }: RestOptions): Promise<void> {
+/** Registered with `prefix: BASE_PATH`. */
+export async function restRoutes(app: FastifyInstance, { service, authenticate, links, documents }: RestOptions): Promise<void> {
   // Bodies arrive raw whatever their type: the route decides what it accepts.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_request, body, done) => done(null, body));
-  app.setErrorHandler((error, request, reply) => sendProblem(request, reply, error));
+  app.setErrorHandler((error, request, reply) => sendProblem(links, request, reply, error));
 
   const caller = (request: FastifyRequest) => authenticate(request.headers.authorization);
+  const answer = (request: FastifyRequest, reply: FastifyReply, organization: Organization, status: number) => {
+    reply.header('etag', etagOf(organization)).header('last-modified', organization.lastModifiedOn.toUTCString()).header('link', links.describedBy('Organization'));
+    return sendJson(reply, status, toRest(organization, links.schemaUrl(request.headers, 'Organization')));
+  };
+  const json = { preHandler: acceptJson };
 
-  app.get(COLLECTION, async (request: ListRequest, reply) => {
-    const { limit, cursor } = request.query;
-    const page = await service.list(await caller(request), parseLimit(limit), cursor);
+  app.get(COLLECTION, json, async (request: ListRequest, reply) => {
+    const limit = parseLimit(request.query.limit);
+    const page = await service.list(await caller(request), limit, request.query.cursor);
     if (page.nextCursor) {
-      const next = new URLSearchParams({ cursor: page.nextCursor, limit: String(parseLimit(limit)) });
-      reply.header('link', `<${COLLECTION}?${next}>; rel="next"`);
+      const next = new URLSearchParams({ cursor: page.nextCursor, limit: String(limit) });
+      reply.header('link', `<${links.path(COLLECTION)}?${next}>; rel="next"`);
     }
-    const schema = schemaUrl(request.headers, 'Organization');
+    const schema = links.schemaUrl(request.headers, 'Organization');
     return sendJson(reply, 200, page.items.map((organization) => toRest(organization, schema)));
   });
 
-  app.post(COLLECTION, async (request, reply) => {
+  app.post(COLLECTION, json, async (request, reply) => {
     const created = await service.create(await caller(request), jsonBody(request));
-    reply.header('location', `${COLLECTION}${created.id}/`);
-    return sendOrganization(request, reply, created, 201);
+    reply.header('location', links.path(`${COLLECTION}${created.id}/`));
+    return answer(request, reply, created, 201);
   });
 
-  app.get(ITEM, async (request: IdRequest, reply) => {
+  app.get(ITEM, json, async (request: IdRequest, reply) => {
     const organization = await service.get(await caller(request), request.params.organization);
-    if (noneMatch(request.headers['if-none-match'], organization)) {
-      return reply.code(304).header('etag', etagOf(organization)).send();
+    if (notModified(organization, header(request, 'if-none-match'), header(request, 'if-modified-since'))) {
+      return reply.code(304).header('etag', etagOf(organization)).header('last-modified', organization.lastModifiedOn.toUTCString()).send();
     }
-    return sendOrganization(request, reply, organization, 200);
+    return answer(request, reply, organization, 200);
   });
 
-  app.put(ITEM, async (request: IdRequest, reply) => {
+  app.put(ITEM, json, async (request: IdRequest, reply) => {
     const who = await caller(request);
-    const updated = await service.replace(who, request.params.organization, jsonBody(request), ifMatch(request));
-    return sendOrganization(request, reply, updated, 200);
+    const updated = await service.replace(who, request.params.organization, jsonBody(request), preconditions(request));
+    return answer(request, reply, updated, 200);
   });
 
-  app.delete(ITEM, async (request: IdRequest, reply) => {
-    await service.delete(await caller(request), request.params.organization, ifMatch(request));
+  app.delete(ITEM, json, async (request: IdRequest, reply) => {
+    await service.delete(await caller(request), request.params.organization, preconditions(request));
     return reply.code(204).send();
   });
 
   refuseOtherMethods(app, COLLECTION, ['GET', 'HEAD', 'POST']);
   refuseOtherMethods(app, ITEM, ['GET', 'HEAD', 'PUT', 'DELETE']);
 
-  app.get('/openapi.json', async (_request, reply) => reply.type('application/json').send(openApiDocumentJson));
-  app.get('/openapi.yaml', async (_request, reply) => reply.type('application/yaml').send(openApiDocumentYaml));
+  app.get('/openapi.json', async (_request, reply) => reply.type('application/json').send(documents.openApiJson));
+  app.get('/openapi.yaml', async (_request, reply) => reply.type('application/yaml').send(documents.openApiYaml));
   app.get('/schemas/:name', async (request: FastifyRequest<{ Params: { name: string } }>, reply) => {
-    const file = schemaFileJson(request.params.name);
+    const file = documents.schemaFile(request.params.name);
     if (file === undefined) throw new HttpProblem(404, `no schema named ${request.params.name}`);
     return reply.type('application/schema+json').send(file);
   });
@@ -84,6 +92,20 @@ function refuseOtherMethods(app: FastifyInstance, url: string, served: string[])
   app.options(url, async (_request, reply) => reply.code(204).header('allow', allow).send());
   const others = ['DELETE', 'PATCH', 'POST', 'PUT'].filter((method) => !served.includes(method));
   app.route({ method: others, url, handler: async () => { throw methodNotAllowed(allow); } });
+}
+
+/** 406 unless Accept (when sent) admits JSON. */
+async function acceptJson(request: FastifyRequest): Promise<void> {
+  const accept = request.headers.accept;
+  if (accept !== undefined && !acceptsJson(accept)) throw notAcceptable();
+}
+
+export function acceptsJson(accept: string): boolean {
+  return accept.split(',').some((range) => {
+    const [type = '', ...parameters] = range.split(';').map((part) => part.trim().toLowerCase());
+    const refused = parameters.some((parameter) => /^q=0(\.0{0,3})?$/.test(parameter));
+    return !refused && ['*/*', 'application/*', 'application/json', 'application/problem+json'].includes(type);
+  });
 }
 
 function jsonBody(request: FastifyRequest): unknown {
@@ -110,40 +132,36 @@ export function isJsonMediaType(contentType: string): boolean {
 }
 
 function parseLimit(limit: string | undefined): number {
-  if (limit === undefined || limit === '') return 20;
-  if (!/^-?\d+$/.test(limit)) throw new DomainError('BAD_USER_INPUT', 'validation failed', [{ location: 'query.limit', message: 'expected integer', value: limit }]);
+  if (limit === undefined || limit === '') return PAGE_DEFAULT;
+  if (!/^-?\d{1,6}$/.test(limit)) throw new DomainError('BAD_USER_INPUT', 'validation failed', [{ location: 'query.limit', message: 'expected integer', value: limit }]);
   return Number(limit);
 }
 
-const ifMatch = (request: FastifyRequest) => request.headers['if-match'];
+const header = (request: FastifyRequest, name: string) => {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+};
 
-/** If-None-Match uses weak comparison: W/"1" matches "1". */
-function noneMatch(header: string | undefined, organization: Organization): boolean {
-  if (header === undefined) return false;
-  if (header.trim() === '*') return true;
-  const current = etagOf(organization);
-  return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === current);
-}
+const preconditions = (request: FastifyRequest): Preconditions => ({
+  ifMatch: header(request, 'if-match'),
+  ifNoneMatch: header(request, 'if-none-match'),
+  ifUnmodifiedSince: header(request, 'if-unmodified-since'),
+});
 
 function sendJson(reply: FastifyReply, status: number, body: unknown) {
   return reply.code(status).type('application/json').send(JSON.stringify(body));
 }
 
-function sendOrganization(request: FastifyRequest, reply: FastifyReply, organization: Organization, status: number) {
-  reply.header('etag', etagOf(organization)).header('link', describedBy('Organization'));
-  return sendJson(reply, status, toRest(organization, schemaUrl(request.headers, 'Organization')));
-}
-
-export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: unknown) {
+export function sendProblem(links: Links, request: FastifyRequest, reply: FastifyReply, error: unknown) {
   const failure = toHttpProblem(error);
   if (failure.status >= 500 && !(error instanceof DomainError)) request.log.error({ err: error }, 'unexpected error');
   if (failure instanceof HttpProblem) reply.headers(failure.headers);
   if (failure.status === 401) reply.header('www-authenticate', 'Bearer');
   if (failure.status === 503) reply.header('retry-after', '5');
-  const body = problem(failure.status, failure.detail, failure.errors, schemaUrl(request.headers, 'ErrorModel'));
+  const body = problem(failure.status, failure.detail, failure.errors, links.schemaUrl(request.headers, 'ErrorModel'));
   return reply
     .code(failure.status)
-    .header('link', describedBy('ErrorModel'))
+    .header('link', links.describedBy('ErrorModel'))
     .type('application/problem+json')
     .send(JSON.stringify(body));
 }

@@ -7,6 +7,7 @@ import { createAuthenticator, signToken, type TokenClaims } from '../../src/auth
 import type { GraphQLLimits } from '../../src/config.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { ensureDatabase } from '../../src/db/embedded.js';
+import type { LinkOptions } from '../../src/http/links.js';
 
 export const ADMIN_SCOPES = 'organizations:admin organizations:read organizations:write';
 
@@ -25,6 +26,7 @@ export interface TestGatewayOptions {
   databaseUrl?: string;
   timeoutMs?: number;
   graphqlLimits?: GraphQLLimits;
+  links?: LinkOptions;
 }
 
 export async function freshDatabaseUrl(): Promise<string> {
@@ -38,7 +40,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
   const databaseUrl = options.databaseUrl ?? (await freshDatabaseUrl());
   const secret = randomBytes(32);
   const db = openDatabase({ url: databaseUrl, poolMax: 10, timeoutMs: options.timeoutMs ?? 5000 });
-  const app = await buildApp({ db, authenticate: createAuthenticator({ secret }), production: options.production ?? false, logLevel: 'silent', graphqlLimits: options.graphqlLimits });
+  const app = await buildApp({ db, authenticate: createAuthenticator({ secret }), production: options.production ?? false, logLevel: 'silent', graphqlLimits: options.graphqlLimits, links: options.links });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     url,
