@@ -8,6 +8,8 @@ import { openDatabase } from './db/client.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
 import { migrate } from './db/migrate.js';
 
+const DRAIN_TIMEOUT_MS = 8000;
+
 export interface RunningGateway {
   app: FastifyInstance;
   url: string;
@@ -39,7 +41,11 @@ export async function startGateway(config: Config, logLevel = 'info'): Promise<R
     url,
     developmentToken,
     async stop() {
+      // Requests in flight finish; a client that never reads its response
+      // does not hold the process past the drain timeout.
+      const force = setTimeout(() => app.server.closeAllConnections(), DRAIN_TIMEOUT_MS).unref();
       await app.close();
+      clearTimeout(force);
       await db.close();
       await embedded?.stop();
     },

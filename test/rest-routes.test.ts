@@ -158,3 +158,26 @@ describe('documents', () => {
     expect((await fetch(`${gateway.url}/readyz`)).status).toBe(200);
   });
 });
+
+describe('interactive docs', () => {
+  it('serves Swagger UI at /docs/ from the package, reading the served document, with no CDN', async () => {
+    const redirect = await fetch(`${gateway.url}/docs`, { redirect: 'manual' });
+    expect(redirect.status).toBe(301);
+    expect(redirect.headers.get('location')).toBe('/docs/');
+    const page = await fetch(`${gateway.url}/docs/`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1]!);
+    expect(assets.length).toBeGreaterThan(3);
+    for (const asset of assets) {
+      expect(asset).not.toMatch(/^(https?:)?\/\//);
+      const response = await fetch(new URL(asset, `${gateway.url}/docs/`));
+      expect(response.status, asset).toBe(200);
+      const text = await response.text();
+      if (asset.endsWith('swagger-initializer.js')) {
+        expect(text).toContain('"/openapi.json"');
+        expect(text).toContain('validatorUrl: null');
+      }
+    }
+  });
+});

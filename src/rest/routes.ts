@@ -8,6 +8,7 @@ import { PAGE_DEFAULT, type OrganizationService } from '../domain/organizations.
 import { problem } from '../domain/problem.js';
 import type { Links } from '../http/links.js';
 import { BODY_LIMIT, HttpProblem, methodNotAllowed, notAcceptable, toHttpProblem, unsupportedMediaType } from './errors.js';
+import { docsRoutes } from './docs.js';
 import type { RestDocuments } from './documents.js';
 import { toRest } from './representation.js';
 
@@ -77,6 +78,7 @@ export async function restRoutes(app: FastifyInstance, { service, authenticate, 
   refuseOtherMethods(app, COLLECTION, ['GET', 'HEAD', 'POST']);
   refuseOtherMethods(app, ITEM, ['GET', 'HEAD', 'PUT', 'DELETE']);
 
+  await app.register(docsRoutes, { basePath: links.basePath });
   app.get('/openapi.json', async (_request, reply) => reply.type('application/json').send(documents.openApiJson));
   app.get('/openapi.yaml', async (_request, reply) => reply.type('application/yaml').send(documents.openApiYaml));
   app.get('/schemas/:name', async (request: FastifyRequest<{ Params: { name: string } }>, reply) => {
