@@ -134,7 +134,7 @@ describe('PUT /organizations/{organization}/ errors', () => {
       status: 422,
       problem: {
         errors: expect.arrayContaining([
-          { location: 'body.title', message: 'expected length >= 1' },
+          { location: 'body.title', message: 'expected length >= 1', value: '' },
           { location: 'body.description', message: 'expected length <= 4096', value: 'd'.repeat(4097) },
         ]),
       },

@@ -35,6 +35,7 @@ function omitEmpty(detail: ErrorDetail): ErrorDetail {
   const out: ErrorDetail = {};
   if (detail.location) out.location = detail.location;
   if (detail.message) out.message = detail.message;
-  if (detail.value !== undefined && detail.value !== null && detail.value !== '') out.value = detail.value;
+  // Go's omitempty drops only a nil interface: "" and 0 are kept, null is not.
+  if (detail.value !== undefined && detail.value !== null) out.value = detail.value;
   return out;
 }
