@@ -140,6 +140,12 @@ describe('PUT /organizations/{organization}/ errors', () => {
       },
     },
     {
+      name: 'NUL character, which Postgres cannot store',
+      call: () => ({ body: { title: 'a\u0000b' } }),
+      status: 422,
+      problem: { errors: [{ location: 'body.title', message: expect.stringMatching(/^expected string to match pattern/), value: 'a\u0000b' }] },
+    },
+    {
       name: 'body not an object',
       call: () => ({ body: ['title'] }),
       status: 422,

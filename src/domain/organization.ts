@@ -63,6 +63,9 @@ export interface OrganizationChanges {
   description?: string | null;
 }
 
+// Postgres text cannot hold U+0000; such strings are refused up front.
+const NO_NUL = '^[^\\u0000]*$';
+
 /** JSON Schema of a full representation sent by a client (REST PUT and POST bodies). */
 export const organizationInputSchema = {
   type: 'object',
@@ -70,8 +73,8 @@ export const organizationInputSchema = {
   required: ['title'],
   properties: {
     $schema: { type: 'string', format: 'uri', readOnly: true, description: 'A URL to the JSON Schema for this object.' },
-    title: { type: 'string', minLength: 1, maxLength: TITLE_MAX, description: 'Display name for the Organization.', examples: ['Customer Name'] },
-    description: { type: 'string', maxLength: DESCRIPTION_MAX, description: 'Optional long-form description of the Organization.' },
+    title: { type: 'string', minLength: 1, maxLength: TITLE_MAX, pattern: NO_NUL, description: 'Display name for the Organization.', examples: ['Customer Name'] },
+    description: { type: 'string', maxLength: DESCRIPTION_MAX, pattern: NO_NUL, description: 'Optional long-form description of the Organization.' },
   },
 } as const;
 
@@ -80,7 +83,7 @@ export const organizationPatchSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    title: { type: 'string', minLength: 1, maxLength: TITLE_MAX },
-    description: { type: ['string', 'null'], maxLength: DESCRIPTION_MAX },
+    title: { type: 'string', minLength: 1, maxLength: TITLE_MAX, pattern: NO_NUL },
+    description: { type: ['string', 'null'], maxLength: DESCRIPTION_MAX, pattern: NO_NUL },
   },
 } as const;
