@@ -42,6 +42,16 @@ describe('database outage', () => {
     expect(put.body).toMatchObject({ title: 'Service Unavailable', status: 503 });
     expect(put.text).not.toMatch(/ECONNREFUSED|prisma/i);
     expect(put.text).not.toContain(`:${port}`);
+    for (const other of [
+      { method: 'GET', path },
+      { method: 'DELETE', path },
+      { method: 'GET', path: '/organizations/' },
+      { method: 'POST', path: '/organizations/', body: { title: 'Lost?' } },
+    ]) {
+      const reply = await rest(gateway.url, { ...other, token: admin });
+      expect(reply.status, `${other.method} ${other.path}`).toBe(503);
+      expect(reply.body).toEqual(put.body);
+    }
     const ready = await fetch(`${gateway.url}/readyz`);
     expect(ready.status).toBe(503);
     expect((await fetch(`${gateway.url}/healthz`)).status).toBe(200);
