@@ -25,8 +25,12 @@ export function createAuthenticator(options: AuthOptions): Authenticate {
   };
   const verifyOptions = { algorithms, issuer: options.issuer, audience: options.audience };
 
+  const verified = new VerifiedTokens();
+
   return async (authorization) => {
     const token = bearerToken(authorization);
+    const known = verified.get(token);
+    if (known) return known;
     let payload;
     try {
       ({ payload } = await jwtVerify(token, keyFor, verifyOptions));
@@ -34,12 +38,43 @@ export function createAuthenticator(options: AuthOptions): Authenticate {
       throw unauthenticated(describeJoseError(error));
     }
     if (typeof payload.sub !== 'string' || payload.sub === '') throw unauthenticated('token has no subject (sub)');
-    return {
+    const caller: Caller = {
       subject: payload.sub,
       organization: typeof payload.org === 'string' ? payload.org : undefined,
       scopes: new Set(typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : []),
     };
+    verified.set(token, caller, payload.exp);
+    return caller;
   };
+}
+
+/**
+ * Tokens already verified, by their exact text (signature included, so a
+ * forged token never matches): clients send the same token many times, and
+ * signature checks were the largest cost of a request. Entries end at the
+ * token's `exp` and at most a minute after they were verified (so a key
+ * rotation takes effect quickly); the oldest go first past MAX_ENTRIES.
+ */
+class VerifiedTokens {
+  private static readonly MAX_ENTRIES = 10_000;
+  private static readonly MAX_AGE_MS = 60_000;
+  private readonly entries = new Map<string, { caller: Caller; until: number }>();
+
+  get(token: string): Caller | undefined {
+    const entry = this.entries.get(token);
+    if (!entry) return undefined;
+    if (Date.now() >= entry.until) {
+      this.entries.delete(token);
+      return undefined;
+    }
+    return entry.caller;
+  }
+
+  set(token: string, caller: Caller, exp: number | undefined): void {
+    const until = Math.min(Date.now() + VerifiedTokens.MAX_AGE_MS, exp === undefined ? Infinity : exp * 1000);
+    if (this.entries.size >= VerifiedTokens.MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(token, { caller, until });
+  }
 }
 
 function bearerToken(authorization: string | undefined): string {

@@ -1,6 +1,7 @@
 // Configuration from the environment, read once at start (see README).
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { AuthOptions } from './auth.js';
 
@@ -19,6 +20,8 @@ export interface Config {
   basePath: string;
   /** Take host and protocol from X-Forwarded-* / Forwarded (as Huma does). */
   trustProxy: boolean;
+  /** HTTP server processes (node:cluster); default: the cores in production, else 1. */
+  workers: number;
 }
 
 /** Limits on one GraphQL operation (and the persisted-query cache). */
@@ -29,6 +32,8 @@ export interface GraphQLLimits {
   maxDirectives: number;
   maxCost: number;
   persistedQueryCacheBytes: number;
+  /** Largest request body on /graphql (documents and variables). */
+  maxBodyBytes: number;
 }
 
 export function graphqlLimitsFrom(env: NodeJS.ProcessEnv = {}): GraphQLLimits {
@@ -39,6 +44,7 @@ export function graphqlLimitsFrom(env: NodeJS.ProcessEnv = {}): GraphQLLimits {
     maxDirectives: integer(env.GRAPHQL_MAX_DIRECTIVES, 50, 'GRAPHQL_MAX_DIRECTIVES'),
     maxCost: integer(env.GRAPHQL_MAX_COST, 5000, 'GRAPHQL_MAX_COST'),
     persistedQueryCacheBytes: integer(env.GRAPHQL_APQ_CACHE_MB, 8, 'GRAPHQL_APQ_CACHE_MB') * 1024 * 1024,
+    maxBodyBytes: integer(env.GRAPHQL_MAX_BODY_BYTES, 262_144, 'GRAPHQL_MAX_BODY_BYTES'),
   };
 }
 
@@ -59,6 +65,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbTimeoutMs: integer(env.DB_TIMEOUT_MS, 5000, 'DB_TIMEOUT_MS'),
     graphqlLimits: graphqlLimitsFrom(env),
     basePath: basePath(env.BASE_PATH),
+    workers: integer(env.WORKERS, env.NODE_ENV === 'production' ? availableParallelism() : 1, 'WORKERS') || 1,
     trustProxy: env.TRUST_PROXY === undefined || env.TRUST_PROXY === '' ? true : boolean(env.TRUST_PROXY, 'TRUST_PROXY'),
   };
 }

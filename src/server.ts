@@ -1,8 +1,9 @@
-// Starts the whole gateway from a Config: the database (embedded or given),
-// migrations, authentication and the HTTP server; and stops it in order.
+// Starts the gateway from a Config in two steps: `prepare` (authentication
+// keys, the database, embedded or given, and its migrations; once per host)
+// and `serve` (the HTTP server; once per worker). Each returns how to stop it.
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
-import { createAuthenticator, signToken } from './auth.js';
+import { createAuthenticator, signToken, type AuthOptions } from './auth.js';
 import { developmentSecret, hasAuthKeys, type Config } from './config.js';
 import { openDatabase } from './db/client.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
@@ -10,22 +11,26 @@ import { migrate } from './db/migrate.js';
 
 const DRAIN_TIMEOUT_MS = 8000;
 
-export interface RunningGateway {
-  app: FastifyInstance;
-  url: string;
-  /** Present outside production when no keys were configured. */
+export interface Prepared {
+  databaseUrl: string;
+  auth: AuthOptions;
+  /** The development secret, when no keys were configured (outside production). */
+  developmentSecret?: string;
   developmentToken?: string;
   stop(): Promise<void>;
 }
 
-export async function startGateway(config: Config, logLevel = 'info'): Promise<RunningGateway> {
-  let embedded: EmbeddedDatabase | undefined;
-  let developmentToken: string | undefined;
+export async function prepare(config: Config): Promise<Prepared> {
   let auth = config.auth;
+  let secret: string | undefined;
+  let developmentToken: string | undefined;
   if (!hasAuthKeys(auth)) {
-    auth = { ...auth, secret: await developmentSecret(config) };
-    developmentToken = await signToken(auth.secret!, { sub: 'dev-admin', scope: 'organizations:admin organizations:read organizations:write', expiresIn: '30d' }, auth);
+    const key = await developmentSecret(config);
+    secret = new TextDecoder().decode(key);
+    auth = { ...auth, secret: key };
+    developmentToken = await signToken(key, { sub: 'dev-admin', scope: 'organizations:admin organizations:read organizations:write', expiresIn: '30d' }, auth);
   }
+  let embedded: EmbeddedDatabase | undefined;
   const databaseUrl = config.databaseUrl ?? (embedded = await startEmbeddedPostgres(config.dataDir)).url;
   try {
     await migrate(databaseUrl);
@@ -33,13 +38,29 @@ export async function startGateway(config: Config, logLevel = 'info'): Promise<R
     await embedded?.stop();
     throw error;
   }
+  return { databaseUrl, auth, developmentSecret: secret, developmentToken, stop: async () => embedded?.stop() };
+}
+
+export interface Serving {
+  app: FastifyInstance;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function serve(config: Config, databaseUrl: string, auth: AuthOptions, logLevel = 'info'): Promise<Serving> {
   const db = openDatabase({ url: databaseUrl, poolMax: config.dbPoolMax, timeoutMs: config.dbTimeoutMs });
-  const app = await buildApp({ db, authenticate: createAuthenticator(auth), production: config.production, logLevel, graphqlLimits: config.graphqlLimits, links: { basePath: config.basePath, trustProxy: config.trustProxy } });
+  const app = await buildApp({
+    db,
+    authenticate: createAuthenticator(auth),
+    production: config.production,
+    logLevel,
+    graphqlLimits: config.graphqlLimits,
+    links: { basePath: config.basePath, trustProxy: config.trustProxy },
+  });
   const url = await app.listen({ port: config.port, host: config.host });
   return {
     app,
     url,
-    developmentToken,
     async stop() {
       // Requests in flight finish; a client that never reads its response
       // does not hold the process past the drain timeout.
@@ -47,7 +68,6 @@ export async function startGateway(config: Config, logLevel = 'info'): Promise<R
       await app.close();
       clearTimeout(force);
       await db.close();
-      await embedded?.stop();
     },
   };
 }

@@ -49,21 +49,17 @@ describe('operation limits (defaults)', () => {
     expect(body.errors[0].message).toMatch(/directive/i);
   });
 
-  it('refuses a 10,000-alias operation at the parser, faster than ten ordinary requests', async () => {
-    const ordinaryStart = performance.now();
-    for (let i = 0; i < 10; i++) await graphql(gateway.url, '{ __typename }');
-    const ordinary = performance.now() - ordinaryStart;
-    const hostileStart = performance.now();
+  // How fast this refusal is, next to ordinary requests, is measured by
+  // `npm run bench` (hostile operations), not asserted here.
+  it('refuses a 10,000-alias operation at the parser', async () => {
     const { status, body } = await graphql(gateway.url, aliases(10_000));
-    const hostile = performance.now() - hostileStart;
     expect(status).toBe(400);
     expect(body.errors[0].extensions.code).toBe('GRAPHQL_PARSE_FAILED');
     expect(body.errors[0].message).toMatch(/5000 tokens/);
-    expect(hostile).toBeLessThan(ordinary);
   });
 
   it('refuses a 1 MB document before parsing it', async () => {
-    const response = await post(gateway.url, { query: `{ __typename } # ${'x'.repeat(1_100_000)}` });
+    const response = await post(gateway.url, { query: `{ __typename } # ${'x'.repeat(1_000_000)}` });
     expect(response.status).toBe(413);
     expect(((await response.json()) as any).errors[0].extensions.code).toBe('BAD_REQUEST');
   });

@@ -49,6 +49,10 @@ export async function graphqlRoutes(app: FastifyInstance, { service, authenticat
     ],
   });
   await apollo.start();
+  // Operations are small: bodies over GRAPHQL_MAX_BODY_BYTES are refused (413)
+  // before they are parsed at all.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: limits.maxBodyBytes }, app.getDefaultJsonParser('error', 'error'));
   // app.close() already drains in-flight HTTP requests (Fastify waits for
   // them); Apollo is stopped after that, so its drain plugin is not needed.
   app.addHook('onClose', () => apollo.stop());

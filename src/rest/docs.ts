@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
-import { getAbsoluteFSPath } from 'swagger-ui-dist';
+// The package's main module loads all of Swagger UI; only its folder is needed.
+import getAbsoluteFSPath from 'swagger-ui-dist/absolute-path.js';
 
 const assets = getAbsoluteFSPath();
 const indexHtml = readFileSync(join(assets, 'index.html'), 'utf8').replace('<title>Swagger UI</title>', '<title>Chkk API: Organizations</title>');

@@ -1,0 +1,264 @@
+// npm run bench: the gateway (production mode, on an embedded Postgres seeded
+// with 10,000 organizations) against a hand-written node:http + pg baseline in
+// the same run, interleaved over rounds to cancel machine drift. Prints, per
+// workload, median requests/s, p50/p99 latency, non-2xx, the ratio to the
+// baseline's operation of the same kind, and the gateway's resident memory
+// after each round. Exits non-zero on errors or non-2xx, never on a ratio.
+//
+//   npm run bench -- [--duration 8] [--warmup 2] [--connections 32] [--rounds 2] [--workers N] [--json out.json]
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { signToken } from '../../src/auth.js';
+import { freePort, startEmbeddedPostgres } from '../../src/db/embedded.js';
+import { migrate } from '../../src/db/migrate.js';
+import { ROOT } from '../../src/paths.js';
+
+const { values: options } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '8' },
+    warmup: { type: 'string', default: '2' },
+    connections: { type: 'string', default: '32' },
+    rounds: { type: 'string', default: '2' },
+    workers: { type: 'string' },
+    seed: { type: 'string', default: '10000' },
+    json: { type: 'string' },
+  },
+});
+const duration = Number(options.duration);
+const warmup = Number(options.warmup);
+const connections = Number(options.connections);
+const rounds = Number(options.rounds);
+
+type Kind = 'update' | 'read';
+interface Workload {
+  name: string;
+  target: 'gateway' | 'baseline';
+  kind: Kind;
+  request: (id: string) => { method: 'GET' | 'PUT' | 'POST'; path: string; body?: string };
+}
+
+const GRAPHQL_UPDATE = 'mutation Update($id: ID!, $title: String!) { updateOrganization(id: $id, input: { title: $title }) { id title description createdBy createdOn lastModifiedBy lastModifiedOn } }';
+const GRAPHQL_READ = 'query Read($id: ID!) { organization(id: $id) { id title description createdBy createdOn lastModifiedBy lastModifiedOn } }';
+const title = () => `Bench ${Math.random().toString(36).slice(2, 10)}`;
+
+const workloads: Workload[] = [
+  { name: 'baseline update', target: 'baseline', kind: 'update', request: (id) => ({ method: 'PUT', path: `/organizations/${id}/`, body: JSON.stringify({ title: title() }) }) },
+  { name: 'REST PUT', target: 'gateway', kind: 'update', request: (id) => ({ method: 'PUT', path: `/organizations/${id}/`, body: JSON.stringify({ title: title() }) }) },
+  { name: 'GraphQL updateOrganization', target: 'gateway', kind: 'update', request: (id) => ({ method: 'POST', path: '/graphql', body: JSON.stringify({ query: GRAPHQL_UPDATE, variables: { id, title: title() } }) }) },
+  { name: 'baseline read', target: 'baseline', kind: 'read', request: (id) => ({ method: 'GET', path: `/organizations/${id}/` }) },
+  { name: 'REST GET', target: 'gateway', kind: 'read', request: (id) => ({ method: 'GET', path: `/organizations/${id}/` }) },
+  { name: 'GraphQL organization(id)', target: 'gateway', kind: 'read', request: (id) => ({ method: 'POST', path: '/graphql', body: JSON.stringify({ query: GRAPHQL_READ, variables: { id } }) }) },
+];
+
+interface Measure {
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function main() {
+  const dataDir = await mkdtemp(join(tmpdir(), 'gateway-bench-'));
+  const children: ChildProcess[] = [];
+  const postgres = await startEmbeddedPostgres(dataDir);
+  try {
+    await migrate(postgres.url);
+    const ids = await seed(postgres.url, Number(options.seed));
+    const secret = randomBytes(32).toString('hex');
+    const gatewayPort = await freePort();
+    const baselinePort = await freePort();
+    const gatewayEnv: NodeJS.ProcessEnv = {
+      ...process.env, NODE_ENV: 'production', DATABASE_URL: postgres.url, AUTH_JWT_SECRET: secret, PORT: String(gatewayPort), LOG_LEVEL: 'warn',
+      ...(options.workers ? { WORKERS: options.workers } : {}),
+    };
+    const gateway = await launch(['--import', 'tsx', 'src/main.ts'], gatewayEnv, `http://127.0.0.1:${gatewayPort}/readyz`);
+    children.push(gateway);
+    children.push(await launch(['--import', 'tsx', 'test/bench/baseline.ts'], { ...process.env, DATABASE_URL: postgres.url, PORT: String(baselinePort) }, `http://127.0.0.1:${baselinePort}/organizations/x/`));
+    const token = await signToken(new TextEncoder().encode(secret), { sub: 'bench', scope: 'organizations:admin' });
+    const urls = { gateway: `http://127.0.0.1:${gatewayPort}`, baseline: `http://127.0.0.1:${baselinePort}` };
+
+    console.log(`bench: ${ids.length} organizations, ${connections} connections, ${rounds} rounds of ${warmup}s warm-up + ${duration}s per workload, workers=${options.workers ?? 'default'}`);
+    const results = new Map<string, Measure[]>(workloads.map((workload) => [workload.name, []]));
+    const memory: number[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      // Alternate the order each round so no workload always runs first.
+      const order = round % 2 === 1 ? workloads : [...workloads].reverse();
+      for (const workload of order) {
+        const url = urls[workload.target];
+        await load(url, workload, ids, token, warmup);
+        const measure = await load(url, workload, ids, token, duration);
+        results.get(workload.name)!.push(measure);
+        console.log(`  round ${round} ${workload.name.padEnd(28)} ${measure.rps.toFixed(0).padStart(6)} req/s  p50 ${measure.p50} ms  p99 ${measure.p99} ms  non-2xx ${measure.non2xx}  errors ${measure.errors}`);
+      }
+      memory.push(residentMemoryMiB(gateway.pid!));
+      console.log(`  round ${round} gateway resident memory ${memory.at(-1)!.toFixed(1)} MiB`);
+    }
+    const hostile = await hostileOperations(urls.gateway);
+    const report = { ...summarize(results, memory), hostile };
+    printReport(report);
+    if (options.json) await writeFile(options.json, JSON.stringify(report, null, 2));
+    const failures = report.workloads.reduce((sum, workload) => sum + workload.non2xx + workload.errors, 0) + hostile.backgroundNon2xx;
+    process.exitCode = failures > 0 ? 1 : 0;
+  } finally {
+    for (const child of children) child.kill('SIGTERM');
+    await Promise.all(children.map((child) => new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.on('exit', resolve)))));
+    await postgres.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function seed(url: string, count: number): Promise<string[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      `INSERT INTO organizations (id, title, description, created_by, created_on, last_modified_by, last_modified_on)
+       SELECT 'org_' || gen_random_uuid(), 'Organization ' || n, 'Seeded for the benchmark', 'bench', now(), 'bench', now()
+         FROM generate_series(1, $1::int) AS n
+       RETURNING id`,
+      [count],
+    );
+    return rows.map((row) => row.id);
+  } finally {
+    await client.end();
+  }
+}
+
+function launch(args: string[], env: NodeJS.ProcessEnv, readyUrl: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    const deadline = Date.now() + 60_000;
+    child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}`)));
+    const poll = () =>
+      fetch(readyUrl).then(
+        () => resolve(child),
+        () => (Date.now() > deadline ? reject(new Error(`${readyUrl} never answered`)) : setTimeout(poll, 200)),
+      );
+    poll();
+  });
+}
+
+function load(url: string, workload: Workload, ids: string[], token: string, seconds: number): Promise<Measure> {
+  return new Promise((resolve, reject) => {
+    autocannon(
+      {
+        url,
+        connections,
+        duration: seconds,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        requests: [{ setupRequest: (request) => ({ ...request, ...workload.request(ids[Math.floor(Math.random() * ids.length)]!) }) }],
+      },
+      (error, result) => {
+        if (error) return reject(error);
+        // GraphQL errors arrive with status 200: count them as failures too.
+        resolve({ rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors + result.timeouts });
+      },
+    );
+  });
+}
+
+/** Resident memory of a process and its children (cluster workers), in MiB. */
+function residentMemoryMiB(pid: number): number {
+  const rss = (id: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${id}/status`, 'utf8'))?.[1] ?? 0);
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    children = [];
+  }
+  return [pid, ...children].reduce((sum, id) => sum + rss(id), 0) / 1024;
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
+function summarize(results: Map<string, Measure[]>, memory: number[]) {
+  const rows = workloads.map((workload) => {
+    const measures = results.get(workload.name)!;
+    return {
+      name: workload.name,
+      target: workload.target,
+      kind: workload.kind,
+      rps: median(measures.map((m) => m.rps)),
+      p50: median(measures.map((m) => m.p50)),
+      p99: median(measures.map((m) => m.p99)),
+      non2xx: measures.reduce((sum, m) => sum + m.non2xx, 0),
+      errors: measures.reduce((sum, m) => sum + m.errors, 0),
+    };
+  });
+  const baseline = (kind: Kind) => rows.find((row) => row.target === 'baseline' && row.kind === kind)!;
+  return {
+    machine: { cores: (globalThis as any).navigator?.hardwareConcurrency ?? null, node: process.version },
+    settings: { duration, warmup, connections, rounds, workers: options.workers ?? 'default', organizations: Number(options.seed) },
+    workloads: rows.map((row) => ({ ...row, rpsRatio: row.rps / baseline(row.kind).rps, p99Ratio: row.p99 / Math.max(baseline(row.kind).p99, 1) })),
+    memoryMiB: memory,
+    memoryGrowth: memory.length > 1 ? memory.at(-1)! / memory[0]! - 1 : 0,
+  };
+}
+
+/**
+ * Hostile GraphQL documents (10,000 aliases; 1 MB) against ordinary ones, one
+ * at a time, while a background load of ordinary requests runs: each refusal
+ * should cost less than ten ordinary requests, and the background load should
+ * keep its pace.
+ */
+async function hostileOperations(url: string) {
+  const post = async (body: string) => {
+    const start = performance.now();
+    const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    await response.arrayBuffer();
+    return { ms: performance.now() - start, status: response.status };
+  };
+  const ordinary = JSON.stringify({ query: '{ __typename }' });
+  const manyAliases = JSON.stringify({ query: `{ ${Array.from({ length: 10_000 }, (_, i) => `a${i}: __typename`).join(' ')} }` });
+  const megabyte = JSON.stringify({ query: `{ __typename } # ${'x'.repeat(1_000_000)}` });
+  const background = autocannon({ url: `${url}/graphql`, connections: 4, duration: 6, method: 'POST', headers: { 'content-type': 'application/json' }, body: ordinary });
+  const samples = { ordinary: [] as number[], aliases: [] as number[], megabyte: [] as number[] };
+  const statuses = new Set<number>();
+  for (let i = 0; i < 20; i++) {
+    samples.ordinary.push((await post(ordinary)).ms);
+    const a = await post(manyAliases);
+    const m = await post(megabyte);
+    samples.aliases.push(a.ms);
+    samples.megabyte.push(m.ms);
+    statuses.add(a.status).add(m.status);
+  }
+  const backgroundResult = await background;
+  return {
+    ordinaryMs: median(samples.ordinary),
+    tenThousandAliasesMs: median(samples.aliases),
+    oneMegabyteMs: median(samples.megabyte),
+    refusalStatuses: [...statuses],
+    backgroundRps: backgroundResult.requests.average,
+    backgroundNon2xx: backgroundResult.non2xx,
+  };
+}
+
+function printReport(report: ReturnType<typeof summarize> & { hostile: Awaited<ReturnType<typeof hostileOperations>> }) {
+  console.log('\nworkload                        req/s   p50 ms  p99 ms  non-2xx  ratio req/s  ratio p99');
+  for (const row of report.workloads) {
+    console.log(
+      `${row.name.padEnd(30)} ${row.rps.toFixed(0).padStart(6)}  ${String(row.p50).padStart(6)}  ${String(row.p99).padStart(6)}  ${String(row.non2xx + row.errors).padStart(7)}  ${row.rpsRatio.toFixed(2).padStart(11)}  ${row.p99Ratio.toFixed(2).padStart(9)}`,
+    );
+  }
+  console.log(`gateway resident memory per round (MiB): ${report.memoryMiB.map((m) => m.toFixed(1)).join(', ')} (growth ${(report.memoryGrowth * 100).toFixed(1)}%)`);
+  const { hostile } = report;
+  console.log(
+    `hostile GraphQL (median of 20, under background load of ${hostile.backgroundRps.toFixed(0)} req/s): ordinary ${hostile.ordinaryMs.toFixed(1)} ms, ` +
+      `10,000 aliases ${hostile.tenThousandAliasesMs.toFixed(1)} ms (${(hostile.tenThousandAliasesMs / hostile.ordinaryMs).toFixed(1)}x), ` +
+      `1 MB ${hostile.oneMegabyteMs.toFixed(1)} ms (${(hostile.oneMegabyteMs / hostile.ordinaryMs).toFixed(1)}x), refused with ${hostile.refusalStatuses.join('/')}`,
+  );
+}
+
+await main();
