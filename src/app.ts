@@ -7,6 +7,8 @@ import type { Database } from './db/client.js';
 import { OrganizationService } from './domain/organizations.js';
 import { graphqlRoutes } from './graphql/server.js';
 import { Links, type LinkOptions } from './http/links.js';
+import { observe, requestId } from './http/observability.js';
+import { limitRequests, type RateLimitOptions } from './http/rate-limit.js';
 import { restDocuments } from './rest/documents.js';
 import { HttpProblem } from './rest/errors.js';
 import { restRoutes, sendProblem } from './rest/routes.js';
@@ -18,13 +20,19 @@ export interface AppOptions {
   logLevel?: string;
   graphqlLimits?: GraphQLLimits;
   links?: LinkOptions;
+  rateLimit?: RateLimitOptions;
+  /** Where JSON log lines go (default stdout). */
+  logStream?: { write(line: string): void };
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { db, authenticate, production, logLevel = 'info', graphqlLimits = graphqlLimitsFrom() } = options;
   const links = new Links(options.links ?? { basePath: '', trustProxy: true });
   const app = Fastify({
-    logger: { level: logLevel, redact: ['req.headers.authorization'] },
+    // Fastify logs the request id (reqId) on every line; headers and bodies
+    // are not logged, and authorization is redacted should a header ever be.
+    logger: { level: logLevel, redact: ['req.headers.authorization', 'headers.authorization'], ...(options.logStream ? { stream: options.logStream } : {}) },
+    genReqId: requestId,
     logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { ignoreTrailingSlash: true },
     bodyLimit: 1_048_576,
@@ -33,6 +41,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   app.setNotFoundHandler((request, reply) => sendProblem(links, request, reply, new HttpProblem(404, `no route for ${request.method} ${request.url.split('?')[0]}`)));
 
+  observe(app, db);
+  await limitRequests(app, options.rateLimit ?? { max: 0, windowMs: 60_000 });
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (request, reply) => {
     try {

@@ -22,6 +22,9 @@ export interface Config {
   trustProxy: boolean;
   /** HTTP server processes (node:cluster); default: the cores in production, else 1. */
   workers: number;
+  /** Requests per window per token (or per address without one); 0 turns limiting off. */
+  rateLimitMax: number;
+  rateLimitWindowMs: number;
 }
 
 /** Limits on one GraphQL operation (and the persisted-query cache). */
@@ -65,6 +68,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dbTimeoutMs: integer(env.DB_TIMEOUT_MS, 5000, 'DB_TIMEOUT_MS'),
     graphqlLimits: graphqlLimitsFrom(env),
     basePath: basePath(env.BASE_PATH),
+    rateLimitMax: integer(env.RATE_LIMIT_MAX, env.NODE_ENV === 'production' ? 1200 : 0, 'RATE_LIMIT_MAX'),
+    rateLimitWindowMs: integer(env.RATE_LIMIT_WINDOW_MS, 60_000, 'RATE_LIMIT_WINDOW_MS'),
     workers: integer(env.WORKERS, env.NODE_ENV === 'production' ? availableParallelism() : 1, 'WORKERS') || 1,
     trustProxy: env.TRUST_PROXY === undefined || env.TRUST_PROXY === '' ? true : boolean(env.TRUST_PROXY, 'TRUST_PROXY'),
   };

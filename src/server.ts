@@ -56,6 +56,7 @@ export async function serve(config: Config, databaseUrl: string, auth: AuthOptio
     logLevel,
     graphqlLimits: config.graphqlLimits,
     links: { basePath: config.basePath, trustProxy: config.trustProxy },
+    rateLimit: { max: config.rateLimitMax, windowMs: config.rateLimitWindowMs },
   });
   const url = await app.listen({ port: config.port, host: config.host });
   return {

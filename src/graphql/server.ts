@@ -10,6 +10,7 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { Authenticate } from '../auth.js';
 import type { GraphQLLimits } from '../config.js';
 import type { OrganizationService } from '../domain/organizations.js';
+import { problem } from '../domain/problem.js';
 import type { Links } from '../http/links.js';
 import { SCHEMA_GRAPHQL } from '../paths.js';
 import { aliasLimitRule } from './alias-limit.js';
@@ -56,11 +57,13 @@ export async function graphqlRoutes(app: FastifyInstance, { service, authenticat
   // app.close() already drains in-flight HTTP requests (Fastify waits for
   // them); Apollo is stopped after that, so its drain plugin is not needed.
   app.addHook('onClose', () => apollo.stop());
-  app.setErrorHandler((error: FastifyError, _request, reply) => {
+  // Errors before Apollo runs (body too large, bad JSON, rate limit).
+  app.setErrorHandler((error: FastifyError, request, reply) => {
     const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
     const message = status < 500 ? error.message : 'unexpected error occurred';
-    const code = status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR';
-    return reply.code(status).type('application/json').send({ errors: [{ message, extensions: { code } }] });
+    const code = status === 429 ? 'TOO_MANY_REQUESTS' : status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR';
+    const body = problem(status, message, [], links.schemaUrl(request.headers, 'ErrorModel'));
+    return reply.code(status).type('application/json').send({ errors: [{ message, extensions: { code, problem: body } }] });
   });
   await app.register(fastifyApollo(apollo), {
     context: async (request) => createContext(service, authenticate, request.headers),

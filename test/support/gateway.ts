@@ -8,6 +8,7 @@ import type { GraphQLLimits } from '../../src/config.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { ensureDatabase } from '../../src/db/embedded.js';
 import type { LinkOptions } from '../../src/http/links.js';
+import type { RateLimitOptions } from '../../src/http/rate-limit.js';
 
 export const ADMIN_SCOPES = 'organizations:admin organizations:read organizations:write';
 
@@ -27,6 +28,9 @@ export interface TestGatewayOptions {
   timeoutMs?: number;
   graphqlLimits?: GraphQLLimits;
   links?: LinkOptions;
+  rateLimit?: RateLimitOptions;
+  /** Capture log lines (at info level) instead of silencing them. */
+  logLines?: string[];
 }
 
 export async function freshDatabaseUrl(): Promise<string> {
@@ -40,7 +44,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
   const databaseUrl = options.databaseUrl ?? (await freshDatabaseUrl());
   const secret = randomBytes(32);
   const db = openDatabase({ url: databaseUrl, poolMax: 10, timeoutMs: options.timeoutMs ?? 5000 });
-  const app = await buildApp({ db, authenticate: createAuthenticator({ secret }), production: options.production ?? false, logLevel: 'silent', graphqlLimits: options.graphqlLimits, links: options.links });
+  const app = await buildApp({ db, authenticate: createAuthenticator({ secret }), production: options.production ?? false, logLevel: options.logLines ? 'info' : 'silent', logStream: options.logLines ? { write: (line: string) => void options.logLines!.push(line) } : undefined, graphqlLimits: options.graphqlLimits, links: options.links, rateLimit: options.rateLimit });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     url,
