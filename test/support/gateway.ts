@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { buildApp } from '../../src/app.js';
-import { createAuthenticator, signToken, type TokenClaims } from '../../src/auth.js';
+import { createAuthenticator, signToken, type AuthOptions, type TokenClaims } from '../../src/auth.js';
 import type { GraphQLLimits } from '../../src/config.js';
 import { openDatabase, type Database } from '../../src/db/client.js';
 import { ensureDatabase } from '../../src/db/embedded.js';
@@ -31,6 +31,8 @@ export interface TestGatewayOptions {
   rateLimit?: RateLimitOptions;
   /** Capture log lines (at info level) instead of silencing them. */
   logLines?: string[];
+  /** Authentication beyond the generated HS256 secret (JWKS, issuer, audience). */
+  auth?: Omit<AuthOptions, 'secret'>;
 }
 
 export async function freshDatabaseUrl(): Promise<string> {
@@ -44,14 +46,14 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
   const databaseUrl = options.databaseUrl ?? (await freshDatabaseUrl());
   const secret = randomBytes(32);
   const db = openDatabase({ url: databaseUrl, poolMax: 10, timeoutMs: options.timeoutMs ?? 5000 });
-  const app = await buildApp({ db, authenticate: createAuthenticator({ secret }), production: options.production ?? false, logLevel: options.logLines ? 'info' : 'silent', logStream: options.logLines ? { write: (line: string) => void options.logLines!.push(line) } : undefined, graphqlLimits: options.graphqlLimits, links: options.links, rateLimit: options.rateLimit });
+  const app = await buildApp({ db, authenticate: createAuthenticator({ ...options.auth, secret }), production: options.production ?? false, logLevel: options.logLines ? 'info' : 'silent', logStream: options.logLines ? { write: (line: string) => void options.logLines!.push(line) } : undefined, graphqlLimits: options.graphqlLimits, links: options.links, rateLimit: options.rateLimit });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     url,
     db,
     databaseUrl,
     secret,
-    token: (claims = {}) => signToken(secret, { sub: 'tester', scope: ADMIN_SCOPES, ...claims }),
+    token: (claims = {}) => signToken(secret, { sub: 'tester', scope: ADMIN_SCOPES, ...claims }, { issuer: options.auth?.issuer, audience: options.auth?.audience }),
     async close() {
       await app.close();
       await db.close();
