@@ -76,7 +76,7 @@ async function main() {
     const gatewayPort = await freePort();
     const baselinePort = await freePort();
     const gatewayEnv: NodeJS.ProcessEnv = {
-      ...process.env, NODE_ENV: 'production', DATABASE_URL: postgres.url, AUTH_JWT_SECRET: secret, PORT: String(gatewayPort), LOG_LEVEL: 'warn',
+      ...process.env, NODE_ENV: 'production', DATABASE_URL: postgres.url, AUTH_JWT_SECRET: secret, PORT: String(gatewayPort), LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '0',
       ...(options.workers ? { WORKERS: options.workers } : {}),
     };
     const gateway = await launch(['--import', 'tsx', 'src/main.ts'], gatewayEnv, `http://127.0.0.1:${gatewayPort}/readyz`);
