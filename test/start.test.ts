@@ -2,7 +2,7 @@
 // DATA_DIR, a printed development token, data that survives a restart,
 // SIGTERM that exits 0, and production that refuses to start without keys.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -78,6 +78,54 @@ describe('npm start', () => {
     expect(read.body).toMatchObject({ title: 'Persisted and updated', description: 'via GraphQL' });
     expect(await stop(second.child)).toBe(0);
     expect(second.output()).not.toMatch(/error/i);
+  }, 90_000);
+
+  it('on SIGTERM under load: requests in flight complete, new ones are refused, exit 0, Postgres shuts down cleanly', async () => {
+    const gateway = await start();
+    const id = (await rest(gateway.url, { method: 'POST', path: '/organizations/', token: gateway.token, body: { title: 'Busy' } })).body.id;
+    let stopAt = Infinity;
+    const outcomes: { sentAt: number; status: number | string }[] = [];
+    const client = async () => {
+      for (let i = 0; ; i++) {
+        const sentAt = performance.now();
+        try {
+          const response = await fetch(`${gateway.url}/organizations/${id}/`, {
+            method: 'PUT',
+            headers: { authorization: `Bearer ${gateway.token}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ title: `write ${i}` }),
+          });
+          await response.arrayBuffer();
+          outcomes.push({ sentAt, status: response.status });
+        } catch (error) {
+          outcomes.push({ sentAt, status: (error as { cause?: { code?: string } }).cause?.code ?? 'error' });
+          if (sentAt > stopAt) return;
+        }
+        if (sentAt > stopAt + 10_000) return;
+      }
+    };
+    const clients = Array.from({ length: 16 }, client);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    stopAt = performance.now();
+    const exited = stop(gateway.child);
+    const code = await exited;
+    const stoppedIn = performance.now() - stopAt;
+    await Promise.all(clients);
+
+    expect(code).toBe(0);
+    expect(stoppedIn).toBeLessThan(10_000);
+    const before = outcomes.filter((outcome) => outcome.sentAt < stopAt);
+    expect(before.length).toBeGreaterThan(50);
+    expect(before.filter((outcome) => outcome.status !== 200)).toEqual([]);
+    const after = outcomes.filter((outcome) => outcome.sentAt >= stopAt);
+    for (const outcome of after) expect([200, 503, 'ECONNREFUSED', 'ECONNRESET', 'UND_ERR_SOCKET']).toContain(outcome.status);
+
+    const again = await start();
+    const read = await rest(again.url, { method: 'GET', path: `/organizations/${id}/`, token: again.token });
+    expect(read.status).toBe(200);
+    expect(await stop(again.child)).toBe(0);
+    const postgresLog = await readFile(join(dataDir, 'postgres.log'), 'utf8');
+    expect(postgresLog).toMatch(/database system is shut down/);
+    expect(postgresLog).not.toMatch(/not properly shut down|automatic recovery in progress/);
   }, 90_000);
 
   it('refuses to start in production without authentication keys', async () => {

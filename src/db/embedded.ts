@@ -1,7 +1,7 @@
 // The embedded Postgres used when DATABASE_URL is unset: real Postgres
 // binaries from npm, a cluster under DATA_DIR/postgres kept across restarts,
 // listening on loopback at a free port.
-import { existsSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
@@ -27,10 +27,10 @@ const DATABASE = 'organizations';
 export interface EmbeddedOptions {
   /** Default: a free port picked at start. */
   port?: number;
-  log?: (line: string) => void;
 }
 
-export async function startEmbeddedPostgres(dataDir: string, { port: wantedPort, log = () => {} }: EmbeddedOptions = {}): Promise<EmbeddedDatabase> {
+/** Postgres' own log goes to DATA_DIR/postgres.log. */
+export async function startEmbeddedPostgres(dataDir: string, { port: wantedPort }: EmbeddedOptions = {}): Promise<EmbeddedDatabase> {
   const root = resolve(dataDir);
   const clusterDir = join(root, 'postgres');
   await mkdir(root, { recursive: true });
@@ -43,6 +43,8 @@ export async function startEmbeddedPostgres(dataDir: string, { port: wantedPort,
     await grantTraversal(join(ROOT, 'node_modules'));
   }
   const password = await keptSecret(join(root, 'postgres-password'));
+  const logFile = createWriteStream(join(root, 'postgres.log'), { flags: 'a' });
+  const log = (line: string) => logFile.write(line.endsWith('\n') ? line : `${line}\n`);
   const port = wantedPort ?? (await freePort());
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
@@ -59,6 +61,7 @@ export async function startEmbeddedPostgres(dataDir: string, { port: wantedPort,
   });
   if (!existsSync(join(clusterDir, 'PG_VERSION'))) await server.initialise();
   await server.start().catch(() => {
+    logFile.end();
     throw new Error(`embedded Postgres did not start in ${clusterDir} (is another gateway using this DATA_DIR?)`);
   });
   const stopOnExit = () => killPostmaster(clusterDir);
@@ -70,6 +73,7 @@ export async function startEmbeddedPostgres(dataDir: string, { port: wantedPort,
     async stop() {
       process.off('exit', stopOnExit);
       await server.stop();
+      await new Promise((resolve) => logFile.end(resolve));
     },
   };
 }
