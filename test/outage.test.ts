@@ -29,6 +29,52 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
+describe('database outage under load', () => {
+  it('answers 503 in bounded time while down, recovers, and loses no write answered 200', async () => {
+    // Each writer owns one organization and writes an increasing counter.
+    const writers = await Promise.all(
+      Array.from({ length: 8 }, async () => (await rest(gateway.url, { method: 'POST', path: '/organizations/', token: admin, body: { title: '0' } })).body.id as string),
+    );
+    const lastAcknowledged = new Map<string, number>();
+    const slowest = { ms: 0 };
+    const statuses = new Map<number, number>();
+    let running = true;
+    const write = async (id: string) => {
+      for (let counter = 1; running; counter++) {
+        const started = performance.now();
+        const reply = await fetch(`${gateway.url}/organizations/${id}/`, {
+          method: 'PUT',
+          headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ title: String(counter) }),
+        });
+        await reply.arrayBuffer();
+        slowest.ms = Math.max(slowest.ms, performance.now() - started);
+        statuses.set(reply.status, (statuses.get(reply.status) ?? 0) + 1);
+        if (reply.status === 200) lastAcknowledged.set(id, counter);
+        else expect(reply.status).toBe(503);
+      }
+    };
+    const load = writers.map(write);
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    await postgres.stop();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect((await fetch(`${gateway.url}/readyz`)).status).toBe(503);
+    postgres = await startEmbeddedPostgres(dataDir, { port });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    running = false;
+    await Promise.all(load);
+
+    expect(statuses.get(503)).toBeGreaterThan(0);
+    expect(statuses.get(200)).toBeGreaterThan(0);
+    // Bounded: DB_TIMEOUT_MS is 1.5 s in this gateway; nothing hung.
+    expect(slowest.ms).toBeLessThan(5_000);
+    for (const id of writers) {
+      const stored = await rest(gateway.url, { method: 'GET', path: `/organizations/${id}/`, token: admin });
+      expect(Number(stored.body.title)).toBeGreaterThanOrEqual(lastAcknowledged.get(id) ?? 0);
+    }
+  });
+});
+
 describe('database outage', () => {
   it('answers 503 while the database is down and recovers without a restart', async () => {
     const created = await rest(gateway.url, { method: 'POST', path: '/organizations/', token: admin, body: { title: 'Survivor' } });

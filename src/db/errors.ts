@@ -13,12 +13,13 @@ const UNAVAILABLE_SQLSTATE = /^(08|57)|^53300$/;
 
 export function isUnavailable(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e && depth < 6; depth++) {
-    const err = e as { code?: unknown; kind?: unknown; message?: unknown; cause?: unknown; originalCode?: unknown };
+    const err = e as { code?: unknown; kind?: unknown; message?: unknown; cause?: unknown; originalCode?: unknown; meta?: { driverAdapterError?: unknown } };
     if (typeof err.code === 'string' && (UNAVAILABLE_PRISMA_CODES.has(err.code) || UNAVAILABLE_NODE_CODES.has(err.code) || UNAVAILABLE_SQLSTATE.test(err.code))) return true;
     if (typeof err.originalCode === 'string' && UNAVAILABLE_SQLSTATE.test(err.originalCode)) return true;
     if (typeof err.kind === 'string' && UNAVAILABLE_KINDS.has(err.kind)) return true;
     if (typeof err.message === 'string' && /timeout exceeded when trying to connect|Connection terminated|Query read timeout/i.test(err.message)) return true;
-    e = err.cause;
+    // Prisma keeps the driver's error in meta.driverAdapterError (prisma#28953).
+    e = err.meta?.driverAdapterError ?? err.cause;
   }
   return false;
 }
