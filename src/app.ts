@@ -1,5 +1,6 @@
 // Builds the gateway: one Fastify instance serving REST and GraphQL over one
 // OrganizationService. Listening is the caller's business (src/main.ts, tests).
+import { createServer, type RequestListener, type Server } from 'node:http';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Authenticate } from './auth.js';
 import { graphqlLimitsFrom, type GraphQLLimits } from './config.js';
@@ -21,8 +22,22 @@ export interface AppOptions {
   graphqlLimits?: GraphQLLimits;
   links?: LinkOptions;
   rateLimit?: RateLimitOptions;
+  /** A request whose headers and body take longer answers 408. */
+  requestTimeoutMs?: number;
   /** Where JSON log lines go (default stdout). */
   logStream?: { write(line: string): void };
+}
+
+/**
+ * Node's server answers 408 to a request still arriving after `timeoutMs`
+ * (slow-body attacks) and 431 to oversized headers; it checks every quarter
+ * of the timeout rather than its default 30 s.
+ */
+function createHttpServer(timeoutMs: number, handler: RequestListener): Server {
+  return createServer(
+    { requestTimeout: timeoutMs, headersTimeout: timeoutMs, connectionsCheckingInterval: Math.max(50, Math.min(timeoutMs / 4, 30_000)) },
+    handler,
+  );
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
@@ -36,6 +51,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { ignoreTrailingSlash: true },
     bodyLimit: 1_048_576,
+    serverFactory: (handler) => createHttpServer(options.requestTimeoutMs ?? 30_000, handler),
   });
   const service = new OrganizationService(db.prisma);
 

@@ -25,6 +25,8 @@ export interface Config {
   /** Requests per window per token (or per address without one); 0 turns limiting off. */
   rateLimitMax: number;
   rateLimitWindowMs: number;
+  /** Longest time a request's headers and body may take to arrive (408 after). */
+  requestTimeoutMs: number;
 }
 
 /** Limits on one GraphQL operation (and the persisted-query cache). */
@@ -70,6 +72,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     basePath: basePath(env.BASE_PATH),
     rateLimitMax: integer(env.RATE_LIMIT_MAX, env.NODE_ENV === 'production' ? 1200 : 0, 'RATE_LIMIT_MAX'),
     rateLimitWindowMs: integer(env.RATE_LIMIT_WINDOW_MS, 60_000, 'RATE_LIMIT_WINDOW_MS'),
+    requestTimeoutMs: integer(env.REQUEST_TIMEOUT_MS, 30_000, 'REQUEST_TIMEOUT_MS'),
     workers: integer(env.WORKERS, env.NODE_ENV === 'production' ? availableParallelism() : 1, 'WORKERS') || 1,
     trustProxy: env.TRUST_PROXY === undefined || env.TRUST_PROXY === '' ? true : boolean(env.TRUST_PROXY, 'TRUST_PROXY'),
   };

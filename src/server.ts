@@ -57,6 +57,7 @@ export async function serve(config: Config, databaseUrl: string, auth: AuthOptio
     graphqlLimits: config.graphqlLimits,
     links: { basePath: config.basePath, trustProxy: config.trustProxy },
     rateLimit: { max: config.rateLimitMax, windowMs: config.rateLimitWindowMs },
+    requestTimeoutMs: config.requestTimeoutMs,
   });
   const url = await app.listen({ port: config.port, host: config.host });
   return {

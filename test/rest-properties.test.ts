@@ -63,7 +63,7 @@ describe('generated bodies', () => {
           expect(now.body).toEqual(current);
         }
       }),
-      { numRuns: 1200 },
+      { numRuns: 1500 },
     );
   }, 240_000);
 

@@ -31,6 +31,7 @@ export interface TestGatewayOptions {
   rateLimit?: RateLimitOptions;
   /** Capture log lines (at info level) instead of silencing them. */
   logLines?: string[];
+  requestTimeoutMs?: number;
   /** Authentication beyond the generated HS256 secret (JWKS, issuer, audience). */
   auth?: Omit<AuthOptions, 'secret'>;
 }
@@ -46,7 +47,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
   const databaseUrl = options.databaseUrl ?? (await freshDatabaseUrl());
   const secret = randomBytes(32);
   const db = openDatabase({ url: databaseUrl, poolMax: 10, timeoutMs: options.timeoutMs ?? 5000 });
-  const app = await buildApp({ db, authenticate: createAuthenticator({ ...options.auth, secret }), production: options.production ?? false, logLevel: options.logLines ? 'info' : 'silent', logStream: options.logLines ? { write: (line: string) => void options.logLines!.push(line) } : undefined, graphqlLimits: options.graphqlLimits, links: options.links, rateLimit: options.rateLimit });
+  const app = await buildApp({ db, authenticate: createAuthenticator({ ...options.auth, secret }), production: options.production ?? false, logLevel: options.logLines ? 'info' : 'silent', logStream: options.logLines ? { write: (line: string) => void options.logLines!.push(line) } : undefined, graphqlLimits: options.graphqlLimits, links: options.links, rateLimit: options.rateLimit, requestTimeoutMs: options.requestTimeoutMs });
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     url,
