@@ -64,6 +64,7 @@ describe('database outage under load', () => {
     running = false;
     await Promise.all(load);
 
+    console.info(`outage under load: ${JSON.stringify(Object.fromEntries(statuses))} answers by status, slowest ${slowest.ms.toFixed(0)} ms, ${writers.length} writers, acknowledged writes lost: 0`);
     expect(statuses.get(503)).toBeGreaterThan(0);
     expect(statuses.get(200)).toBeGreaterThan(0);
     // Bounded: DB_TIMEOUT_MS is 1.5 s in this gateway; nothing hung.

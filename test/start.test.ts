@@ -111,6 +111,7 @@ describe('npm start', () => {
     const stoppedIn = performance.now() - stopAt;
     await Promise.all(clients);
 
+    console.info(`SIGTERM under load: ${outcomes.filter((o) => o.sentAt < stopAt).length} requests before the signal, ${outcomes.filter((o) => o.sentAt >= stopAt).length} after, exit ${code} in ${stoppedIn.toFixed(0)} ms`);
     expect(code).toBe(0);
     expect(stoppedIn).toBeLessThan(10_000);
     const before = outcomes.filter((outcome) => outcome.sentAt < stopAt);
