@@ -1,19 +1,12 @@
 // No lost updates: 50 clients race conditional writes (REST and GraphQL
 // mixed) on one organization; exactly one wins per version and the history of
 // winners is linear. Unconditional concurrent writes are each atomic.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from './support/gateway.js';
+import { describe, expect, it } from 'vitest';
+import { useTestGateway } from './support/gateway.js';
 import { graphql, rest } from './support/http.js';
 
 const UPDATE = 'mutation($id: ID!, $input: UpdateOrganizationInput!, $ifMatch: String) { updateOrganization(id: $id, input: $input, ifMatch: $ifMatch) { etag title } }';
-let gateway: TestGateway;
-let admin: string;
-
-beforeAll(async () => {
-  gateway = await startTestGateway();
-  admin = await gateway.token();
-});
-afterAll(() => gateway.close());
+const env = useTestGateway();
 
 interface Attempt {
   client: number;
@@ -26,24 +19,24 @@ interface Attempt {
 async function attempt(client: number, id: string, sawEtag: string): Promise<Attempt> {
   const title = `client ${client} after ${sawEtag}`;
   if (client % 2 === 0) {
-    const reply = await rest(gateway.url, { method: 'PUT', path: `/organizations/${id}/`, token: admin, headers: { 'if-match': sawEtag }, body: { title } });
+    const reply = await rest(env.gateway.url, { method: 'PUT', path: `/organizations/${id}/`, token: env.admin, headers: { 'if-match': sawEtag }, body: { title } });
     expect([200, 412]).toContain(reply.status);
     return { client, sawEtag, won: reply.status === 200, newEtag: reply.headers.get('etag') ?? undefined };
   }
-  const { body } = await graphql(gateway.url, UPDATE, { id, input: { title }, ifMatch: sawEtag }, admin);
+  const { body } = await graphql(env.gateway.url, UPDATE, { id, input: { title }, ifMatch: sawEtag }, env.admin);
   if (body.errors) expect(body.errors[0].extensions.code).toBe('PRECONDITION_FAILED');
   return { client, sawEtag, won: !body.errors, newEtag: body.data?.updateOrganization?.etag };
 }
 
 describe('racing writers', () => {
   it('with If-Match: one winner per version, a linear history, nothing lost', async () => {
-    const created = await rest(gateway.url, { method: 'POST', path: '/organizations/', token: admin, body: { title: 'Contended' } });
+    const created = await rest(env.gateway.url, { method: 'POST', path: '/organizations/', token: env.admin, body: { title: 'Contended' } });
     const id = created.body.id;
     const history: Attempt[] = [];
     // Rounds of 50 concurrent clients, each reading the ETag then writing on it.
     for (let round = 0; round < 5; round++) {
       const etags = await Promise.all(
-        Array.from({ length: 50 }, async () => (await rest(gateway.url, { method: 'GET', path: `/organizations/${id}/`, token: admin })).headers.get('etag')!),
+        Array.from({ length: 50 }, async () => (await rest(env.gateway.url, { method: 'GET', path: `/organizations/${id}/`, token: env.admin })).headers.get('etag')!),
       );
       history.push(...(await Promise.all(etags.map((etag, client) => attempt(client, id, etag)))));
     }
@@ -55,25 +48,25 @@ describe('racing writers', () => {
     const chain = [...winners].sort((a, b) => Number(JSON.parse(a.sawEtag)) - Number(JSON.parse(b.sawEtag)));
     expect(chain[0]!.sawEtag).toBe('"1"');
     for (let i = 1; i < chain.length; i++) expect(chain[i]!.sawEtag).toBe(chain[i - 1]!.newEtag);
-    const final = await rest(gateway.url, { method: 'GET', path: `/organizations/${id}/`, token: admin });
+    const final = await rest(env.gateway.url, { method: 'GET', path: `/organizations/${id}/`, token: env.admin });
     expect(final.headers.get('etag')).toBe(chain.at(-1)!.newEtag);
     expect(final.body.title).toBe(`client ${chain.at(-1)!.client} after ${chain.at(-1)!.sawEtag}`);
     expect(history.filter((entry) => !entry.won).length).toBeGreaterThan(0);
   });
 
   it('without If-Match: every write is atomic, the final row is one of them whole', async () => {
-    const created = await rest(gateway.url, { method: 'POST', path: '/organizations/', token: admin, body: { title: 'Free for all' } });
+    const created = await rest(env.gateway.url, { method: 'POST', path: '/organizations/', token: env.admin, body: { title: 'Free for all' } });
     const id = created.body.id;
     const writes = Array.from({ length: 50 }, (_, i) => ({ title: `title ${i}`, description: `description ${i}` }));
     const replies = await Promise.all(
       writes.map((write, i) =>
         i % 2 === 0
-          ? rest(gateway.url, { method: 'PUT', path: `/organizations/${id}/`, token: admin, body: write })
-          : graphql(gateway.url, UPDATE, { id, input: write }, admin),
+          ? rest(env.gateway.url, { method: 'PUT', path: `/organizations/${id}/`, token: env.admin, body: write })
+          : graphql(env.gateway.url, UPDATE, { id, input: write }, env.admin),
       ),
     );
     for (const reply of replies) expect(reply.status).toBe(200);
-    const final = await rest(gateway.url, { method: 'GET', path: `/organizations/${id}/`, token: admin });
+    const final = await rest(env.gateway.url, { method: 'GET', path: `/organizations/${id}/`, token: env.admin });
     const index = Number(final.body.title.split(' ')[1]);
     expect(final.body.description).toBe(`description ${index}`);
     expect(final.headers.get('etag')).toBe('"51"');

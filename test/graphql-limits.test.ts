@@ -6,17 +6,10 @@ import { getIntrospectionQuery } from 'graphql';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphqlLimitsFrom } from '../src/config.js';
-import { startTestGateway, type TestGateway } from './support/gateway.js';
+import { startTestGateway, useTestGateway, type TestGateway } from './support/gateway.js';
 import { graphql } from './support/http.js';
 
-let gateway: TestGateway;
-let admin: string;
-
-beforeAll(async () => {
-  gateway = await startTestGateway();
-  admin = await gateway.token();
-});
-afterAll(() => gateway.close());
+const env = useTestGateway();
 
 const aliases = (count: number) => `{ ${Array.from({ length: count }, (_, i) => `a${i}: __typename`).join(' ')} }`;
 const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
@@ -24,14 +17,14 @@ const post = (url: string, body: unknown, headers: Record<string, string> = {}) 
 
 describe('operation limits (defaults)', () => {
   it('lets the standard introspection query and 50 aliases through', async () => {
-    const introspection = await graphql(gateway.url, getIntrospectionQuery());
+    const introspection = await graphql(env.gateway.url, getIntrospectionQuery());
     expect(introspection.body.errors).toBeUndefined();
-    const fifty = await graphql(gateway.url, aliases(50));
+    const fifty = await graphql(env.gateway.url, aliases(50));
     expect(fifty.body.errors).toBeUndefined();
   });
 
   it('refuses more aliases than GRAPHQL_MAX_ALIASES (100)', async () => {
-    const { status, body } = await graphql(gateway.url, aliases(101));
+    const { status, body } = await graphql(env.gateway.url, aliases(101));
     expect(status).toBe(400);
     expect(body.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(body.errors[0].message).toMatch(/alias/i);
@@ -39,12 +32,12 @@ describe('operation limits (defaults)', () => {
 
   it('counts aliases hidden in fragments', async () => {
     const fragment = `fragment F on Query { ${Array.from({ length: 60 }, (_, i) => `f${i}: __typename`).join(' ')} }`;
-    const { body } = await graphql(gateway.url, `{ ...F ${Array.from({ length: 60 }, (_, i) => `q${i}: __typename`).join(' ')} } ${fragment}`);
+    const { body } = await graphql(env.gateway.url, `{ ...F ${Array.from({ length: 60 }, (_, i) => `q${i}: __typename`).join(' ')} } ${fragment}`);
     expect(body.errors?.[0]?.message).toMatch(/alias/i);
   });
 
   it('refuses too many directives', async () => {
-    const { body } = await graphql(gateway.url, `{ __typename ${'@include(if: true) '.repeat(51)}}`);
+    const { body } = await graphql(env.gateway.url, `{ __typename ${'@include(if: true) '.repeat(51)}}`);
     expect(body.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
     expect(body.errors[0].message).toMatch(/directive/i);
   });
@@ -52,33 +45,33 @@ describe('operation limits (defaults)', () => {
   // How fast this refusal is, next to ordinary requests, is measured by
   // `npm run bench` (hostile operations), not asserted here.
   it('refuses a 10,000-alias operation at the parser', async () => {
-    const { status, body } = await graphql(gateway.url, aliases(10_000));
+    const { status, body } = await graphql(env.gateway.url, aliases(10_000));
     expect(status).toBe(400);
     expect(body.errors[0].extensions.code).toBe('GRAPHQL_PARSE_FAILED');
     expect(body.errors[0].message).toMatch(/5000 tokens/);
   });
 
   it('refuses a 1 MB document before parsing it', async () => {
-    const response = await post(gateway.url, { query: `{ __typename } # ${'x'.repeat(1_000_000)}` });
+    const response = await post(env.gateway.url, { query: `{ __typename } # ${'x'.repeat(1_000_000)}` });
     expect(response.status).toBe(413);
     expect(((await response.json()) as any).errors[0].extensions.code).toBe('BAD_REQUEST');
   });
 
   it('refuses batched requests', async () => {
-    const response = await post(gateway.url, [{ query: '{ __typename }' }, { query: '{ __typename }' }]);
+    const response = await post(env.gateway.url, [{ query: '{ __typename }' }, { query: '{ __typename }' }]);
     expect(response.status).toBe(400);
     expect(await response.text()).toMatch(/batch/i);
   });
 
   it('keeps CSRF prevention on: a simple GET without a preflight header is refused', async () => {
-    const refused = await fetch(`${gateway.url}/graphql?query=${encodeURIComponent('{ __typename }')}`);
+    const refused = await fetch(`${env.gateway.url}/graphql?query=${encodeURIComponent('{ __typename }')}`);
     expect(refused.status).toBe(400);
-    const allowed = await fetch(`${gateway.url}/graphql?query=${encodeURIComponent('{ __typename }')}`, { headers: { 'apollo-require-preflight': 'true' } });
+    const allowed = await fetch(`${env.gateway.url}/graphql?query=${encodeURIComponent('{ __typename }')}`, { headers: { 'apollo-require-preflight': 'true' } });
     expect(allowed.status).toBe(200);
   });
 
   it('suggests field names outside production', async () => {
-    const { body } = await graphql(gateway.url, '{ organizatio(id: "x") { id } }', {}, admin);
+    const { body } = await graphql(env.gateway.url, '{ organizatio(id: "x") { id } }', {}, env.admin);
     expect(body.errors[0].message).toMatch(/Did you mean/);
   });
 });
@@ -104,11 +97,11 @@ describe('automatic persisted queries', () => {
     const query = '{ __typename apq: __typename }';
     const sha256Hash = createHash('sha256').update(query).digest('hex');
     const extensions = { persistedQuery: { version: 1, sha256Hash } };
-    const unknown = (await (await post(gateway.url, { extensions })).json()) as any;
+    const unknown = (await (await post(env.gateway.url, { extensions })).json()) as any;
     expect(unknown.errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
-    const registered = (await (await post(gateway.url, { query, extensions })).json()) as any;
+    const registered = (await (await post(env.gateway.url, { query, extensions })).json()) as any;
     expect(registered.data).toEqual({ __typename: 'Query', apq: 'Query' });
-    const byHash = (await (await post(gateway.url, { extensions })).json()) as any;
+    const byHash = (await (await post(env.gateway.url, { extensions })).json()) as any;
     expect(byHash.data).toEqual({ __typename: 'Query', apq: 'Query' });
   });
 });

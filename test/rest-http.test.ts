@@ -1,21 +1,14 @@
 // HTTP semantics of the REST face: conditional requests as Huma does them,
 // content negotiation, links behind proxies and under BASE_PATH, and the error
 // rows of API.md on every route.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from './support/gateway.js';
+import { describe, expect, it } from 'vitest';
+import { startTestGateway, useTestGateway } from './support/gateway.js';
 import { rest, type Reply, type RestCall } from './support/http.js';
 
 const ABSENT = 'org_00000000-0000-4000-8000-000000000000';
-let gateway: TestGateway;
-let admin: string;
+const env = useTestGateway();
 
-beforeAll(async () => {
-  gateway = await startTestGateway();
-  admin = await gateway.token();
-});
-afterAll(() => gateway.close());
-
-const call = (request: RestCall) => rest(gateway.url, { token: admin, ...request });
+const call = (request: RestCall) => rest(env.gateway.url, { token: env.admin, ...request });
 const create = async (title = 'Conditional') => (await call({ method: 'POST', path: '/organizations/', body: { title } })).body;
 const item = (id: string) => `/organizations/${id}/`;
 
@@ -89,7 +82,7 @@ describe('content negotiation and methods', () => {
     const refused = await call({ method: 'PUT', path: '/organizations/', body: { title: 'x' } });
     expect(refused.status).toBe(405);
     expect(refused.headers.get('allow')).toBe('GET, HEAD, POST, OPTIONS');
-    const options = await fetch(`${gateway.url}/organizations/`, { method: 'OPTIONS' });
+    const options = await fetch(`${env.gateway.url}/organizations/`, { method: 'OPTIONS' });
     expect(options.status).toBe(204);
     expect(options.headers.get('allow')).toBe('GET, HEAD, POST, OPTIONS');
   });
@@ -104,20 +97,20 @@ describe('error rows on every route', () => {
     { name: 'POST schema violation', request: async () => ({ method: 'POST', path: '/organizations/', body: { title: 1, extra: true } }), status: 422 },
     { name: 'POST no token', request: async () => ({ method: 'POST', path: '/organizations/', token: '', body: { title: 'x' } }), status: 401 },
     { name: 'GET bad token', request: async () => ({ method: 'GET', path: item(ABSENT), token: 'x.y.z' }), status: 401 },
-    { name: 'GET foreign', request: async () => ({ method: 'GET', path: item((await create()).id), token: await gateway.token({ scope: 'organizations:read', org: ABSENT }) }), status: 404 },
-    { name: 'GET no read scope', request: async () => ({ method: 'GET', path: item(ABSENT), token: await gateway.token({ scope: 'organizations:write', org: ABSENT }) }), status: 403 },
+    { name: 'GET foreign', request: async () => ({ method: 'GET', path: item((await create()).id), token: await env.gateway.token({ scope: 'organizations:read', org: ABSENT }) }), status: 404 },
+    { name: 'GET no read scope', request: async () => ({ method: 'GET', path: item(ABSENT), token: await env.gateway.token({ scope: 'organizations:write', org: ABSENT }) }), status: 403 },
     { name: 'GET malformed id', request: async () => ({ method: 'GET', path: '/organizations/ORG/' }), status: 422 },
-    { name: 'list no admin', request: async () => ({ method: 'GET', path: '/organizations/', token: await gateway.token({ scope: 'organizations:read', org: ABSENT }) }), status: 403 },
+    { name: 'list no env.admin', request: async () => ({ method: 'GET', path: '/organizations/', token: await env.gateway.token({ scope: 'organizations:read', org: ABSENT }) }), status: 403 },
     { name: 'list bad limit', request: async () => ({ method: 'GET', path: '/organizations/?limit=ten' }), status: 422 },
     { name: 'list zero limit', request: async () => ({ method: 'GET', path: '/organizations/?limit=0' }), status: 422 },
-    { name: 'DELETE no admin', request: async () => ({ method: 'DELETE', path: item(ABSENT), token: await gateway.token({ scope: 'organizations:write', org: ABSENT }) }), status: 403 },
+    { name: 'DELETE no env.admin', request: async () => ({ method: 'DELETE', path: item(ABSENT), token: await env.gateway.token({ scope: 'organizations:write', org: ABSENT }) }), status: 403 },
     { name: 'DELETE absent', request: async () => ({ method: 'DELETE', path: item(ABSENT) }), status: 404 },
     { name: 'DELETE malformed id', request: async () => ({ method: 'DELETE', path: '/organizations/1/' }), status: 422 },
   ];
   for (const row of rows) {
     it(`${row.status}: ${row.name}`, async () => {
       const request = await row.request();
-      const reply = await rest(gateway.url, { ...request, token: request.token === undefined ? admin : request.token || undefined });
+      const reply = await rest(env.gateway.url, { ...request, token: request.token === undefined ? env.admin : request.token || undefined });
       expect(reply.status, reply.text).toBe(row.status);
       expect(reply.contentType).toMatch(/^application\/problem\+json/);
       expect(reply.body.status).toBe(row.status);
@@ -133,7 +126,7 @@ describe('links', () => {
     const standard = await call({ method: 'GET', path: item(id), headers: { forwarded: 'proto=https;host=gw.example.org:8443' } });
     expect(standard.body.$schema).toBe('https://gw.example.org:8443/schemas/Organization.json');
     const forged = await call({ method: 'GET', path: item(id), headers: { 'x-forwarded-host': 'evil.example/"><script>' } });
-    expect(forged.body.$schema).toBe(`${gateway.url}/schemas/Organization.json`);
+    expect(forged.body.$schema).toBe(`${env.gateway.url}/schemas/Organization.json`);
   });
 
   it('ignores forwarded headers without TRUST_PROXY', async () => {

@@ -1,21 +1,14 @@
 // The other REST routes: create, read, list, delete, documents and schemas,
 // each response validated against the served OpenAPI document.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { startTestGateway, type TestGateway } from './support/gateway.js';
+import { useTestGateway } from './support/gateway.js';
 import { rest, type RestCall } from './support/http.js';
 
 const COLLECTION = '/organizations/';
-let gateway: TestGateway;
-let admin: string;
+const env = useTestGateway();
 
-beforeAll(async () => {
-  gateway = await startTestGateway();
-  admin = await gateway.token();
-});
-afterAll(() => gateway.close());
-
-const call = (request: RestCall) => rest(gateway.url, { token: admin, ...request });
+const call = (request: RestCall) => rest(env.gateway.url, { token: env.admin, ...request });
 const create = (title: string) => call({ method: 'POST', path: COLLECTION, body: { title } });
 
 describe('POST /organizations/', () => {
@@ -37,7 +30,7 @@ describe('POST /organizations/', () => {
   });
 
   it('needs organizations:admin', async () => {
-    const writer = await gateway.token({ scope: 'organizations:write organizations:read', org: 'org_00000000-0000-4000-8000-000000000000' });
+    const writer = await env.gateway.token({ scope: 'organizations:write organizations:read', org: 'org_00000000-0000-4000-8000-000000000000' });
     const reply = await call({ method: 'POST', path: COLLECTION, token: writer, body: { title: 'x' } });
     expect(reply.status).toBe(403);
   });
@@ -67,7 +60,7 @@ describe('GET /organizations/{organization}/', () => {
 
   it('HEAD answers the headers without a body', async () => {
     const { body: created } = await create('Head');
-    const response = await fetch(`${gateway.url}/organizations/${created.id}/`, { method: 'HEAD', headers: { authorization: `Bearer ${admin}` } });
+    const response = await fetch(`${env.gateway.url}/organizations/${created.id}/`, { method: 'HEAD', headers: { authorization: `Bearer ${env.admin}` } });
     expect(response.status).toBe(200);
     expect(response.headers.get('etag')).toBe('"1"');
     expect(await response.text()).toBe('');
@@ -103,7 +96,7 @@ describe('GET /organizations/', () => {
   });
 
   it('needs organizations:admin', async () => {
-    const reader = await gateway.token({ scope: 'organizations:read', org: 'org_00000000-0000-4000-8000-000000000000' });
+    const reader = await env.gateway.token({ scope: 'organizations:read', org: 'org_00000000-0000-4000-8000-000000000000' });
     expect((await call({ method: 'GET', path: COLLECTION, token: reader })).status).toBe(403);
   });
 });
@@ -124,8 +117,8 @@ describe('DELETE /organizations/{organization}/', () => {
 
 describe('documents', () => {
   it('serves the OpenAPI document as JSON and YAML, keeping the seed operation', async () => {
-    const json: any = await (await fetch(`${gateway.url}/openapi.json`)).json();
-    const yaml = parseYaml(await (await fetch(`${gateway.url}/openapi.yaml`)).text());
+    const json: any = await (await fetch(`${env.gateway.url}/openapi.json`)).json();
+    const yaml = parseYaml(await (await fetch(`${env.gateway.url}/openapi.yaml`)).text());
     expect(yaml).toEqual(json);
     expect(json.openapi).toBe('3.1.0');
     const put = json.paths['/organizations/{organization}/'].put;
@@ -148,30 +141,30 @@ describe('documents', () => {
   });
 
   it('unknown paths answer a 404 problem', async () => {
-    const reply = await rest(gateway.url, { method: 'GET', path: '/nowhere' });
+    const reply = await rest(env.gateway.url, { method: 'GET', path: '/nowhere' });
     expect(reply.status).toBe(404);
     expect(reply.contentType).toMatch(/^application\/problem\+json/);
   });
 
   it('health and readiness answer 200', async () => {
-    expect((await fetch(`${gateway.url}/healthz`)).status).toBe(200);
-    expect((await fetch(`${gateway.url}/readyz`)).status).toBe(200);
+    expect((await fetch(`${env.gateway.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${env.gateway.url}/readyz`)).status).toBe(200);
   });
 });
 
 describe('interactive docs', () => {
   it('serves Swagger UI at /docs/ from the package, reading the served document, with no CDN', async () => {
-    const redirect = await fetch(`${gateway.url}/docs`, { redirect: 'manual' });
+    const redirect = await fetch(`${env.gateway.url}/docs`, { redirect: 'manual' });
     expect(redirect.status).toBe(301);
     expect(redirect.headers.get('location')).toBe('/docs/');
-    const page = await fetch(`${gateway.url}/docs/`);
+    const page = await fetch(`${env.gateway.url}/docs/`);
     expect(page.status).toBe(200);
     const html = await page.text();
     const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1]!);
     expect(assets.length).toBeGreaterThan(3);
     for (const asset of assets) {
       expect(asset).not.toMatch(/^(https?:)?\/\//);
-      const response = await fetch(new URL(asset, `${gateway.url}/docs/`));
+      const response = await fetch(new URL(asset, `${env.gateway.url}/docs/`));
       expect(response.status, asset).toBe(200);
       const text = await response.text();
       if (asset.endsWith('swagger-initializer.js')) {

@@ -1,7 +1,7 @@
 // A real gateway for a test file: its own database copied from the migrated
 // template, real Fastify listening on loopback, real HTTP through fetch.
 import { randomBytes } from 'node:crypto';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { buildApp } from '../../src/app.js';
 import { createAuthenticator, signToken, type AuthOptions, type TokenClaims } from '../../src/auth.js';
 import type { GraphQLLimits } from '../../src/config.js';
@@ -60,4 +60,18 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
       await db.close();
     },
   };
+}
+
+/**
+ * A test gateway for the whole file: started before its tests with an admin
+ * token ready, closed after them.
+ */
+export function useTestGateway(options: TestGatewayOptions = {}): { gateway: TestGateway; admin: string } {
+  const handle = {} as { gateway: TestGateway; admin: string };
+  beforeAll(async () => {
+    handle.gateway = await startTestGateway(options);
+    handle.admin = await handle.gateway.token();
+  });
+  afterAll(() => handle.gateway.close());
+  return handle;
 }
