@@ -100,10 +100,10 @@ describe('error rows on every route', () => {
     { name: 'GET foreign', request: async () => ({ method: 'GET', path: item((await create()).id), token: await env.gateway.token({ scope: 'organizations:read', org: ABSENT }) }), status: 404 },
     { name: 'GET no read scope', request: async () => ({ method: 'GET', path: item(ABSENT), token: await env.gateway.token({ scope: 'organizations:write', org: ABSENT }) }), status: 403 },
     { name: 'GET malformed id', request: async () => ({ method: 'GET', path: '/organizations/ORG/' }), status: 422 },
-    { name: 'list no env.admin', request: async () => ({ method: 'GET', path: '/organizations/', token: await env.gateway.token({ scope: 'organizations:read', org: ABSENT }) }), status: 403 },
+    { name: 'list no admin', request: async () => ({ method: 'GET', path: '/organizations/', token: await env.gateway.token({ scope: 'organizations:read', org: ABSENT }) }), status: 403 },
     { name: 'list bad limit', request: async () => ({ method: 'GET', path: '/organizations/?limit=ten' }), status: 422 },
     { name: 'list zero limit', request: async () => ({ method: 'GET', path: '/organizations/?limit=0' }), status: 422 },
-    { name: 'DELETE no env.admin', request: async () => ({ method: 'DELETE', path: item(ABSENT), token: await env.gateway.token({ scope: 'organizations:write', org: ABSENT }) }), status: 403 },
+    { name: 'DELETE no admin', request: async () => ({ method: 'DELETE', path: item(ABSENT), token: await env.gateway.token({ scope: 'organizations:write', org: ABSENT }) }), status: 403 },
     { name: 'DELETE absent', request: async () => ({ method: 'DELETE', path: item(ABSENT) }), status: 404 },
     { name: 'DELETE malformed id', request: async () => ({ method: 'DELETE', path: '/organizations/1/' }), status: 422 },
   ];
