@@ -11,7 +11,7 @@ import { Links, type LinkOptions } from './http/links.js';
 import { observe, requestId } from './http/observability.js';
 import { limitRequests, type RateLimitOptions } from './http/rate-limit.js';
 import { restDocuments } from './rest/documents.js';
-import { HttpProblem } from './rest/errors.js';
+import { BODY_LIMIT, HttpProblem } from './rest/errors.js';
 import { restRoutes, sendProblem } from './rest/routes.js';
 
 export interface AppOptions {
@@ -50,7 +50,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     genReqId: requestId,
     logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { ignoreTrailingSlash: true },
-    bodyLimit: 1_048_576,
+    bodyLimit: BODY_LIMIT,
     serverFactory: (handler) => createHttpServer(options.requestTimeoutMs ?? 30_000, handler),
   });
   const service = new OrganizationService(db.prisma);
@@ -65,7 +65,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       await db.ping();
       return { status: 'ok' };
     } catch {
-      return sendProblem(links, request, reply, new HttpProblem(503, 'database is unavailable', [], { 'Retry-After': '5' }));
+      return sendProblem(links, request, reply, new HttpProblem(503, 'database is unavailable'));
     }
   });
 
