@@ -1,6 +1,6 @@
 // The Organization service: the only place that knows the rules (validation,
 // identity, concurrency) and talks to Prisma. Adapters call it with a Caller.
-import type { PrismaClient } from '../generated/prisma/client.js';
+import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { isRecordNotFound, mapDatabaseError } from '../db/errors.js';
 import { notFound, preconditionFailed, validationFailed } from './errors.js';
 import { canReach, requireReach, requireScope, type Caller } from './identity.js';
@@ -12,7 +12,6 @@ import {
   type OrganizationChanges,
   type Preconditions,
 } from './organization.js';
-import type { Prisma } from '../generated/prisma/client.js';
 import { assertValid, organizationIdErrors, validateInput, validatePatch } from './validation.js';
 
 export const PAGE_DEFAULT = 20;
