@@ -39,7 +39,9 @@ export function openDatabase({ url, poolMax, timeoutMs }: DatabaseOptions): Data
     queries++;
     return query(...args);
   }) as typeof pool.query;
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  // 'minimal' skips capturing a call-site stack on every query for error
+  // messages that no client ever sees.
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool), errorFormat: 'minimal' });
   return {
     prisma,
     pool,

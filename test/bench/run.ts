@@ -6,7 +6,7 @@
 // after each round. Exits non-zero on errors or non-2xx, never on a ratio.
 //
 //   npm run bench -- [--duration 8] [--warmup 2] [--connections 32] [--rounds 2] [--workers N] [--json out.json]
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -79,7 +79,9 @@ async function main() {
       ...process.env, NODE_ENV: 'production', DATABASE_URL: postgres.url, AUTH_JWT_SECRET: secret, PORT: String(gatewayPort), LOG_LEVEL: 'warn', RATE_LIMIT_MAX: '0',
       ...(options.workers ? { WORKERS: options.workers } : {}),
     };
-    const gateway = await launch(['--import', 'tsx', 'src/main.ts'], gatewayEnv, `http://127.0.0.1:${gatewayPort}/readyz`);
+    // What production runs: the compiled build (npm run build), not tsx.
+    execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
+    const gateway = await launch(['dist/src/main.js'], gatewayEnv, `http://127.0.0.1:${gatewayPort}/readyz`);
     children.push(gateway);
     children.push(await launch(['--import', 'tsx', 'test/bench/baseline.ts'], { ...process.env, DATABASE_URL: postgres.url, PORT: String(baselinePort) }, `http://127.0.0.1:${baselinePort}/organizations/x/`));
     const token = await signToken(new TextEncoder().encode(secret), { sub: 'bench', scope: 'organizations:admin' });
