@@ -1,7 +1,7 @@
 // Apollo Server 5 on Fastify at /graphql.
 import { readFileSync } from 'node:fs';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import fastifyApollo from '@as-integrations/fastify';
 import type { FastifyError, FastifyInstance } from 'fastify';
@@ -45,6 +45,8 @@ export async function graphqlRoutes(app: FastifyInstance, { service, authenticat
     stopOnTerminationSignals: false,
     plugins: [
       ...armorPlugins(armor),
+      // No @cacheControl hints here: skip computing a cache policy per field.
+      ApolloServerPluginCacheControlDisabled(),
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
       problemSchemaLinks(links),
     ],

@@ -88,6 +88,9 @@ async function main() {
     const urls = { gateway: `http://127.0.0.1:${gatewayPort}`, baseline: `http://127.0.0.1:${baselinePort}` };
 
     console.log(`bench: ${ids.length} organizations, ${connections} connections, ${rounds} rounds of ${warmup}s warm-up + ${duration}s per workload, workers=${options.workers ?? 'default'}`);
+    // One warm-up pass over every workload first, so the first one measured is
+    // not also the one that warms the JIT and Prisma's query-plan cache.
+    for (const workload of workloads) await load(urls[workload.target], workload, ids, token, warmup);
     const results = new Map<string, Measure[]>(workloads.map((workload) => [workload.name, []]));
     const memory: number[] = [];
     for (let round = 1; round <= rounds; round++) {
