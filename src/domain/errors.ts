@@ -58,5 +58,3 @@ export const forbidden = (scope: string) =>
 
 export const serviceUnavailable = () =>
   new DomainError('SERVICE_UNAVAILABLE', 'database is unavailable, retry later');
-
-export const unexpected = () => new DomainError('INTERNAL_SERVER_ERROR', 'unexpected error occurred');

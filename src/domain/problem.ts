@@ -1,5 +1,5 @@
 import { STATUS_CODES } from 'node:http';
-import { DomainError, unexpected, type ErrorDetail } from './errors.js';
+import type { DomainError, ErrorDetail } from './errors.js';
 
 /** RFC 9457 problem body in the Chkk (Huma) ErrorModel shape. */
 export interface Problem {
@@ -24,11 +24,6 @@ export function problem(status: number, detail: string, errors: ErrorDetail[] = 
 
 export function problemOf(error: DomainError, schemaUrl?: string): Problem {
   return problem(error.status, error.detail, error.errors, schemaUrl);
-}
-
-/** Any thrown value as a DomainError; unknown errors become a bare 500. */
-export function asDomainError(error: unknown): DomainError {
-  return error instanceof DomainError ? error : unexpected();
 }
 
 function omitEmpty(detail: ErrorDetail): ErrorDetail {

@@ -16,7 +16,7 @@ export class HttpProblem extends Error {
   }
 }
 
-export const ACCEPTED_MEDIA_TYPES = 'application/json or any application/*+json type';
+const ACCEPTED_MEDIA_TYPES = 'application/json or any application/*+json type';
 
 export const unsupportedMediaType = (type: string) =>
   new HttpProblem(415, `unsupported media type ${type}: send ${ACCEPTED_MEDIA_TYPES}`);
