@@ -73,9 +73,9 @@ export async function graphqlRoutes(app: FastifyInstance, { service, authenticat
 }
 
 /**
- * Depth, alias, directive and cost limits (graphql-armor). The
- * standard introspection query passes them; field suggestions ("Did you
- * mean …") are masked in production only.
+ * Depth, directive and cost limits (graphql-armor; aliases are counted by
+ * aliasLimitRule, tokens by the parser). The standard introspection query
+ * passes them; field suggestions ("Did you mean …") are masked in production.
  */
 function operationLimits(limits: GraphQLLimits, production: boolean) {
   return new ApolloArmor({
