@@ -1,5 +1,6 @@
 // Metrics, request ids, logs and rate limits, observed from outside.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
 import { graphql, rest } from './support/http.js';
 
@@ -77,7 +78,15 @@ describe('rate limits', () => {
     }
   });
 
-  it('is off by default outside production', async () => {
-    for (let i = 0; i < 30; i++) expect((await fetch(`${gateway.url}/healthz`)).status).toBe(200);
+  it('is off by default outside production and on in production', async () => {
+    const development = loadConfig({});
+    expect(development.rateLimitMax).toBe(0);
+    expect(loadConfig({ NODE_ENV: 'production' }).rateLimitMax).toBeGreaterThan(0);
+    const unlimited = await startTestGateway({ rateLimit: { max: development.rateLimitMax, windowMs: development.rateLimitWindowMs } });
+    try {
+      for (let i = 0; i < 30; i++) expect((await fetch(`${unlimited.url}/healthz`)).status).toBe(200);
+    } finally {
+      await unlimited.close();
+    }
   });
 });

@@ -1,44 +1,37 @@
 // The seed operation, PUT /organizations/{organization}/: success and every
 // error row of API.md, each checked against the served OpenAPI document and
 // each leaving the stored organization as it was.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from './support/gateway.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useTestGateway } from './support/gateway.js';
 import { rest, type RestCall } from './support/http.js';
 
-let gateway: TestGateway;
-let admin: string;
+const env = useTestGateway();
 let id: string;
 let before: any;
 
-beforeAll(async () => {
-  gateway = await startTestGateway();
-  admin = await gateway.token();
-});
-afterAll(() => gateway.close());
-
 beforeEach(async () => {
-  const created = await rest(gateway.url, { method: 'POST', path: '/organizations/', token: admin, body: { title: 'Acme', description: 'first' } });
+  const created = await rest(env.gateway.url, { method: 'POST', path: '/organizations/', token: env.admin, body: { title: 'Acme', description: 'first' } });
   expect(created.status).toBe(201);
   before = created.body;
   id = before.id;
 });
 
 const put = (call: Partial<RestCall> = {}) =>
-  rest(gateway.url, { method: 'PUT', path: `/organizations/${id}/`, token: admin, ...call });
+  rest(env.gateway.url, { method: 'PUT', path: `/organizations/${id}/`, token: env.admin, ...call });
 
 async function expectUnchanged() {
-  const now = await rest(gateway.url, { method: 'GET', path: `/organizations/${id}/`, token: admin });
+  const now = await rest(env.gateway.url, { method: 'GET', path: `/organizations/${id}/`, token: env.admin });
   expect(now.body).toEqual(before);
 }
 
 describe('PUT /organizations/{organization}/ succeeds', () => {
   it('replaces title and description and answers the Organization', async () => {
-    const editor = await gateway.token({ sub: 'editor' });
+    const editor = await env.gateway.token({ sub: 'editor' });
     const reply = await put({ token: editor, body: { title: 'Acme Corp', description: 'second' } });
     expect(reply.status).toBe(200);
     expect(reply.contentType).toMatch(/^application\/json/);
     expect(reply.body).toMatchObject({
-      $schema: `${gateway.url}/schemas/Organization.json`,
+      $schema: `${env.gateway.url}/schemas/Organization.json`,
       id,
       title: 'Acme Corp',
       description: 'second',
@@ -171,7 +164,7 @@ describe('PUT /organizations/{organization}/ errors', () => {
       expect(reply.status).toBe(status);
       expect(reply.contentType).toMatch(/^application\/problem\+json/);
       expect(reply.body).toMatchObject({ title: expect.any(String), status, ...problem });
-      expect(reply.body.$schema).toBe(`${gateway.url}/schemas/ErrorModel.json`);
+      expect(reply.body.$schema).toBe(`${env.gateway.url}/schemas/ErrorModel.json`);
       if (header) expect(reply.headers.get(header[0])).toMatch(header[1]);
       expect(reply.text).not.toMatch(/prisma|at \w+ \(|SELECT|UPDATE/i);
       await expectUnchanged();
@@ -179,7 +172,7 @@ describe('PUT /organizations/{organization}/ errors', () => {
   }
 
   it('403: a token without the write scope', async () => {
-    const reader = await gateway.token({ scope: 'organizations:read', org: id });
+    const reader = await env.gateway.token({ scope: 'organizations:read', org: id });
     const reply = await put({ token: reader, body: { title: 't' } });
     expect(reply.status).toBe(403);
     expect(reply.body).toMatchObject({ title: 'Forbidden', status: 403 });
@@ -187,7 +180,7 @@ describe('PUT /organizations/{organization}/ errors', () => {
   });
 
   it('404: an organization outside the token’s organization looks absent', async () => {
-    const other = await gateway.token({ scope: 'organizations:read organizations:write', org: 'org_00000000-0000-4000-8000-000000000001' });
+    const other = await env.gateway.token({ scope: 'organizations:read organizations:write', org: 'org_00000000-0000-4000-8000-000000000001' });
     const foreign = await put({ token: other, body: { title: 't' } });
     const absent = await put({ token: other, path: '/organizations/org_00000000-0000-4000-8000-000000000001/', body: { title: 't' } });
     expect(foreign.status).toBe(404);
@@ -196,7 +189,7 @@ describe('PUT /organizations/{organization}/ errors', () => {
   });
 
   it('the path’s own organization can be updated by a non-admin token', async () => {
-    const member = await gateway.token({ sub: 'member', scope: 'organizations:read organizations:write', org: id });
+    const member = await env.gateway.token({ sub: 'member', scope: 'organizations:read organizations:write', org: id });
     const reply = await put({ token: member, body: { title: 'Mine' } });
     expect(reply.status).toBe(200);
     expect(reply.body.last_modified_by).toBe('member');

@@ -34,7 +34,7 @@ export async function restRoutes(app: FastifyInstance, { service, authenticate, 
 
   const caller = (request: FastifyRequest) => authenticate(request.headers.authorization);
   const answer = (request: FastifyRequest, reply: FastifyReply, organization: Organization, status: number) => {
-    reply.header('etag', etagOf(organization)).header('last-modified', organization.lastModifiedOn.toUTCString()).header('link', links.describedBy('Organization'));
+    versionHeaders(reply, organization).header('link', links.describedBy('Organization'));
     return sendJson(reply, status, toRest(organization, links.schemaUrl(request.headers, 'Organization')));
   };
   const json = { preHandler: acceptJson };
@@ -59,7 +59,7 @@ export async function restRoutes(app: FastifyInstance, { service, authenticate, 
   app.get(ITEM, json, async (request: IdRequest, reply) => {
     const organization = await service.get(await caller(request), request.params.organization);
     if (notModified(organization, header(request, 'if-none-match'), header(request, 'if-modified-since'))) {
-      return reply.code(304).header('etag', etagOf(organization)).header('last-modified', organization.lastModifiedOn.toUTCString()).send();
+      return versionHeaders(reply, organization).code(304).send();
     }
     return answer(request, reply, organization, 200);
   });
@@ -149,6 +149,10 @@ const preconditions = (request: FastifyRequest): Preconditions => ({
   ifNoneMatch: header(request, 'if-none-match'),
   ifUnmodifiedSince: header(request, 'if-unmodified-since'),
 });
+
+/** ETag and Last-Modified of the version a response describes. */
+const versionHeaders = (reply: FastifyReply, organization: Organization) =>
+  reply.header('etag', etagOf(organization)).header('last-modified', organization.lastModifiedOn.toUTCString());
 
 function sendJson(reply: FastifyReply, status: number, body: unknown) {
   return reply.code(status).type('application/json').send(JSON.stringify(body));
