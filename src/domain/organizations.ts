@@ -1,6 +1,6 @@
 // The Organization service: the only place that knows the rules (validation,
 // identity, concurrency) and talks to Prisma. Adapters call it with a Caller.
-import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
+import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
 import { isRecordNotFound, mapDatabaseError } from '../db/errors.js';
 import { notFound, preconditionFailed, validationFailed } from './errors.js';
 import { canReach, requireReach, requireScope, type Caller } from './identity.js';
@@ -50,7 +50,7 @@ export class OrganizationService {
     requireScope(caller, 'organizations:read');
     assertValid(organizationIdErrors(id));
     requireReach(caller, id);
-    const found = await this.run(() => this.prisma.organization.findUnique({ where: { id } }));
+    const [found] = await this.run(() => this.prisma.$queryRaw<Organization[]>`SELECT ${ORGANIZATION_COLUMNS} FROM organizations WHERE id = ${id}`);
     if (!found) throw notFound();
     return found;
   }
@@ -64,7 +64,7 @@ export class OrganizationService {
     const wanted = ids.filter((id) => organizationIdErrors(id).length === 0 && canReach(caller, id));
     const rows = wanted.length === 0
       ? []
-      : await this.run(() => this.prisma.organization.findMany({ where: { id: { in: [...new Set(wanted)] } } }));
+      : await this.run(() => this.prisma.$queryRaw<Organization[]>`SELECT ${ORGANIZATION_COLUMNS} FROM organizations WHERE id = ANY(${[...new Set(wanted)]}::text[])`);
     const byId = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => (canReach(caller, id) ? byId.get(id) ?? null : null));
   }
@@ -116,18 +116,12 @@ export class OrganizationService {
    */
   private async change(caller: Caller, id: string, changes: OrganizationChanges, preconditions: Preconditions): Promise<Organization> {
     requireReach(caller, id);
-    try {
-      return await this.prisma.organization.update({
-        where: writeTarget(id, preconditions),
-        data: { ...changes, version: { increment: 1 }, lastModifiedBy: caller.subject, lastModifiedOn: new Date() },
-      });
-    } catch (error) {
-      return this.explainMissedWrite(error, id, preconditions);
-    }
+    const [updated] = await this.run(() => this.prisma.$queryRaw<Organization[]>(updateStatement(id, changes, caller.subject, preconditions)));
+    return updated ?? this.explainMissedWrite(null, id, preconditions);
   }
 
   private async explainMissedWrite(error: unknown, id: string, preconditions: Preconditions): Promise<never> {
-    if (!isRecordNotFound(error)) mapDatabaseError(error);
+    if (error !== null && !isRecordNotFound(error)) mapDatabaseError(error);
     if (!hasPreconditions(preconditions)) throw notFound();
     const exists = await this.run(() => this.prisma.organization.count({ where: { id } }));
     throw exists > 0 ? preconditionFailed() : notFound();
@@ -140,6 +134,35 @@ export class OrganizationService {
       return mapDatabaseError(error);
     }
   }
+}
+
+// The update is the hot path: as raw SQL it costs Prisma a fraction of what
+// the model API's update does (measured: see README, Performance). Columns
+// come back under the model's field names, so the row is an Organization.
+const ORGANIZATION_COLUMNS = Prisma.raw(
+  'id, title, description, version, created_by AS "createdBy", created_on AS "createdOn", ' +
+    'last_modified_by AS "lastModifiedBy", last_modified_on AS "lastModifiedOn", seq',
+);
+
+/** One UPDATE of the given fields whose WHERE carries the preconditions. */
+function updateStatement(id: string, changes: OrganizationChanges, subject: string, preconditions: Preconditions): Prisma.Sql {
+  const assignments = [Prisma.sql`version = version + 1, last_modified_by = ${subject}, last_modified_on = ${new Date()}`];
+  if (changes.title !== undefined) assignments.push(Prisma.sql`title = ${changes.title}`);
+  if (changes.description !== undefined) assignments.push(Prisma.sql`description = ${changes.description}`);
+  return Prisma.sql`UPDATE organizations SET ${Prisma.join(assignments)} WHERE id = ${id}${preconditionsSql(preconditions)} RETURNING ${ORGANIZATION_COLUMNS}`;
+}
+
+function preconditionsSql({ ifMatch, ifNoneMatch, ifUnmodifiedSince }: Preconditions): Prisma.Sql {
+  const conditions: Prisma.Sql[] = [];
+  const versionIn = ifMatch === undefined ? '*' : versionsNamed(ifMatch, 'strong');
+  if (versionIn !== '*') conditions.push(Prisma.sql` AND version = ANY(${versionIn}::int[])`);
+  const versionNotIn = ifNoneMatch === undefined ? [] : versionsNamed(ifNoneMatch, 'weak');
+  // If-None-Match: * on an existing row can never hold.
+  if (versionNotIn === '*') conditions.push(Prisma.sql` AND false`);
+  else if (versionNotIn.length) conditions.push(Prisma.sql` AND NOT (version = ANY(${versionNotIn}::int[]))`);
+  const unmodifiedSince = ifUnmodifiedSince === undefined ? NaN : Date.parse(ifUnmodifiedSince);
+  if (!Number.isNaN(unmodifiedSince)) conditions.push(Prisma.sql` AND last_modified_on < ${new Date(unmodifiedSince + 1000)}`);
+  return conditions.length ? Prisma.join(conditions, '') : Prisma.empty;
 }
 
 /** The row a conditional write may touch: its id, plus each precondition as SQL. */

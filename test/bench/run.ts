@@ -63,6 +63,8 @@ interface Measure {
   p99: number;
   non2xx: number;
   errors: number;
+  /** CPU time per request, µs, of each process group while the workload ran. */
+  cpu?: CpuPerRequest;
 }
 
 async function main() {
@@ -83,7 +85,9 @@ async function main() {
     execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
     const gateway = await launch(['dist/src/main.js'], gatewayEnv, `http://127.0.0.1:${gatewayPort}/readyz`);
     children.push(gateway);
-    children.push(await launch(['--import', 'tsx', 'test/bench/baseline.ts'], { ...process.env, DATABASE_URL: postgres.url, PORT: String(baselinePort) }, `http://127.0.0.1:${baselinePort}/organizations/x/`));
+    const baseline = await launch(['--import', 'tsx', 'test/bench/baseline.ts'], { ...process.env, DATABASE_URL: postgres.url, PORT: String(baselinePort) }, `http://127.0.0.1:${baselinePort}/organizations/x/`);
+    children.push(baseline);
+    const processes: Processes = { gateway: gateway.pid!, baseline: baseline.pid!, postgres: postmasterPid(dataDir) };
     const token = await signToken(new TextEncoder().encode(secret), { sub: 'bench', scope: 'organizations:admin' });
     const urls = { gateway: `http://127.0.0.1:${gatewayPort}`, baseline: `http://127.0.0.1:${baselinePort}` };
 
@@ -99,9 +103,11 @@ async function main() {
       for (const workload of order) {
         const url = urls[workload.target];
         await load(url, workload, ids, token, warmup);
+        const before = cpuSnapshot(processes);
         const measure = await load(url, workload, ids, token, duration);
+        measure.cpu = cpuPerRequest(before, cpuSnapshot(processes), measure.rps * duration);
         results.get(workload.name)!.push(measure);
-        console.log(`  round ${round} ${workload.name.padEnd(28)} ${measure.rps.toFixed(0).padStart(6)} req/s  p50 ${measure.p50} ms  p99 ${measure.p99} ms  non-2xx ${measure.non2xx}  errors ${measure.errors}`);
+        console.log(`  round ${round} ${workload.name.padEnd(28)} ${measure.rps.toFixed(0).padStart(6)} req/s  p50 ${measure.p50} ms  p99 ${measure.p99} ms  non-2xx ${measure.non2xx}  errors ${measure.errors}  CPU µs/request ${formatCpu(measure.cpu!, workload.target)}`);
       }
       memory.push(residentMemoryMiB(gateway.pid!));
       console.log(`  round ${round} gateway resident memory ${memory.at(-1)!.toFixed(1)} MiB`);
@@ -170,16 +176,68 @@ function load(url: string, workload: Workload, ids: string[], token: string, sec
   });
 }
 
+// Where the two cores go: CPU time of the gateway (primary and workers), the
+// baseline, Postgres (postmaster and backends) and the load generator (this
+// process), read from /proc before and after each measured workload.
+interface Processes {
+  gateway: number;
+  baseline: number;
+  postgres: number;
+}
+type CpuPerRequest = Record<keyof Processes | 'generator', number>;
+type CpuSnapshot = CpuPerRequest;
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
+function postmasterPid(dataDir: string): number {
+  return Number(readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
+}
+
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** CPU seconds of a process and its children. */
+function cpuSeconds(pid: number): number {
+  // utime + stime, and for the parent also its reaped children's (a backend
+  // that exited during the run).
+  const ticks = (id: number, withReaped: boolean) => {
+    try {
+      const fields = readFileSync(`/proc/${id}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return Number(fields[11]) + Number(fields[12]) + (withReaped ? Number(fields[13]) + Number(fields[14]) : 0);
+    } catch {
+      return 0; // exited between listing and reading
+    }
+  };
+  return childrenOf(pid).reduce((sum, id) => sum + ticks(id, false), ticks(pid, true)) / CLOCK_TICKS_PER_SECOND;
+}
+
+function cpuSnapshot(processes: Processes): CpuSnapshot {
+  const own = process.cpuUsage();
+  return {
+    gateway: cpuSeconds(processes.gateway),
+    baseline: cpuSeconds(processes.baseline),
+    postgres: cpuSeconds(processes.postgres),
+    generator: (own.user + own.system) / 1e6,
+  };
+}
+
+function cpuPerRequest(before: CpuSnapshot, after: CpuSnapshot, requests: number): CpuPerRequest {
+  const perRequest = (key: keyof CpuSnapshot) => ((after[key] - before[key]) * 1e6) / Math.max(requests, 1);
+  return { gateway: perRequest('gateway'), baseline: perRequest('baseline'), postgres: perRequest('postgres'), generator: perRequest('generator') };
+}
+
+const formatCpu = (cpu: CpuPerRequest, target: Workload['target']) =>
+  `${target} ${Math.round(cpu[target])}  postgres ${Math.round(cpu.postgres)}  generator ${Math.round(cpu.generator)}`;
+
 /** Resident memory of a process and its children (cluster workers), in MiB. */
 function residentMemoryMiB(pid: number): number {
   const rss = (id: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${id}/status`, 'utf8'))?.[1] ?? 0);
-  let children: number[] = [];
-  try {
-    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    children = [];
-  }
-  return [pid, ...children].reduce((sum, id) => sum + rss(id), 0) / 1024;
+  return [pid, ...childrenOf(pid)].reduce((sum, id) => sum + rss(id), 0) / 1024;
 }
 
 const median = (values: number[]) => {
