@@ -1,6 +1,6 @@
 // Apollo Server 5 on Fastify at /graphql.
 import { readFileSync } from 'node:fs';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin, type GraphQLRequestListener } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import fastifyApollo from '@as-integrations/fastify';
@@ -15,7 +15,7 @@ import type { Links } from '../http/links.js';
 import { SCHEMA_GRAPHQL } from '../paths.js';
 import { aliasLimitRule } from './alias-limit.js';
 import { createContext, type GraphQLContext } from './context.js';
-import { formatError } from './errors.js';
+import { errorFormatter } from './errors.js';
 import { resolvers } from './resolvers.js';
 
 export const typeDefs = readFileSync(SCHEMA_GRAPHQL, 'utf8');
@@ -29,11 +29,11 @@ export interface GraphQLOptions {
 }
 
 export async function graphqlRoutes(app: FastifyInstance, { service, authenticate, production, limits, links }: GraphQLOptions): Promise<void> {
-  const armor = operationLimits(limits, production);
+  const armor = operationLimits(limits);
   const apollo = new ApolloServer<GraphQLContext>({
     typeDefs,
     resolvers,
-    formatError,
+    formatError: errorFormatter(production),
     introspection: !production,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
@@ -44,7 +44,6 @@ export async function graphqlRoutes(app: FastifyInstance, { service, authenticat
     // src/main.ts owns SIGTERM: drain HTTP first, then stop Apollo (onClose).
     stopOnTerminationSignals: false,
     plugins: [
-      ...armorPlugins(armor),
       // No @cacheControl hints here: skip computing a cache policy per field.
       ApolloServerPluginCacheControlDisabled(),
       production ? ApolloServerPluginLandingPageDisabled() : ApolloServerPluginLandingPageLocalDefault({ embed: true }),
@@ -75,9 +74,10 @@ export async function graphqlRoutes(app: FastifyInstance, { service, authenticat
 /**
  * Depth, directive and cost limits (graphql-armor; aliases are counted by
  * aliasLimitRule, tokens by the parser). The standard introspection query
- * passes them; field suggestions ("Did you mean …") are masked in production.
+ * passes them. Field suggestions ("Did you mean …") are hidden in production
+ * by formatError, so no plugin runs on every request.
  */
-function operationLimits(limits: GraphQLLimits, production: boolean) {
+function operationLimits(limits: GraphQLLimits) {
   return new ApolloArmor({
     maxDepth: { n: limits.maxDepth, ignoreIntrospection: true, flattenFragments: true },
     maxAliases: { enabled: false }, // aliasLimitRule counts __typename aliases too
@@ -87,27 +87,22 @@ function operationLimits(limits: GraphQLLimits, production: boolean) {
     maxTokens: { enabled: false },
     maxDirectives: { n: limits.maxDirectives },
     costLimit: { maxCost: limits.maxCost, ignoreIntrospection: true, flattenFragments: true },
-    blockFieldSuggestion: { enabled: production },
+    blockFieldSuggestion: { enabled: false },
   }).protect();
 }
 
-// graphql-armor's typings name Apollo's CommonJS build; its plugins are plain
-// hook objects that work with the ESM build this project loads.
-const armorPlugins = (armor: ReturnType<typeof operationLimits>) =>
-  armor.plugins as unknown as ApolloServerPlugin<GraphQLContext>[];
-
 /** Gives each error's problem the same `$schema` link as the REST face. */
-const problemSchemaLinks = (links: Links): ApolloServerPlugin<GraphQLContext> => ({
-  async requestDidStart() {
-    return {
-      async willSendResponse({ response, contextValue }) {
-        if (response.body.kind !== 'single') return;
-        const url = links.schemaUrl(contextValue.headers, 'ErrorModel');
-        for (const error of response.body.singleResult.errors ?? []) {
-          const problem = error.extensions?.problem as Record<string, unknown> | undefined;
-          if (problem) problem.$schema = url;
-        }
-      },
-    };
-  },
-});
+function problemSchemaLinks(links: Links): ApolloServerPlugin<GraphQLContext> {
+  // One listener for every request (it keeps no state of its own).
+  const listener: GraphQLRequestListener<GraphQLContext> = {
+    async willSendResponse({ response, contextValue }) {
+      if (response.body.kind !== 'single' || !response.body.singleResult.errors) return;
+      const url = links.schemaUrl(contextValue.headers, 'ErrorModel');
+      for (const error of response.body.singleResult.errors) {
+        const problem = error.extensions?.problem as Record<string, unknown> | undefined;
+        if (problem) problem.$schema = url;
+      }
+    },
+  };
+  return { requestDidStart: async () => listener };
+}

@@ -63,19 +63,33 @@ export function observe(app: FastifyInstance, db: Database): Registry {
     return 'other';
   };
 
-  app.addHook('onSend', async (request, reply) => {
+  // Callback hooks and one set of labelled metrics per label combination: this
+  // runs for every request, so it allocates as little as it can.
+  const labelled = new Map<string, { labels: Record<(typeof labelNames)[number], string>; count(): void; observe(seconds: number): void }>();
+  const metricsFor = (method: string, route: string, status: string, operation: string) => {
+    const key = `${method} ${route} ${status} ${operation}`;
+    let metrics = labelled.get(key);
+    if (metrics === undefined) {
+      const labels = { method, route, status, operation };
+      const counter = requests.labels(labels);
+      const histogram = duration.labels(labels);
+      metrics = { labels, count: () => counter.inc(), observe: (seconds) => histogram.observe(seconds) };
+      labelled.set(key, metrics);
+    }
+    return metrics;
+  };
+
+  const logsRequests = ['trace', 'debug', 'info'].includes(app.log.level);
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
+    done(null, payload);
   });
-  app.addHook('onResponse', async (request, reply) => {
-    const labels = {
-      method: request.method,
-      route: request.routeOptions.url ?? 'unmatched',
-      status: String(reply.statusCode),
-      operation: operationOf(request),
-    };
-    requests.inc(labels);
-    duration.observe(labels, reply.elapsedTime / 1000);
-    request.log.info({ ...labels, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request completed');
+  app.addHook('onResponse', (request, reply, done) => {
+    const metrics = metricsFor(request.method, request.routeOptions.url ?? 'unmatched', String(reply.statusCode), operationOf(request));
+    metrics.count();
+    metrics.observe(reply.elapsedTime / 1000);
+    if (logsRequests) request.log.info({ ...metrics.labels, ms: Math.round(reply.elapsedTime * 10) / 10 }, 'request completed');
+    done();
   });
   app.get('/metrics', async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
   return registry;

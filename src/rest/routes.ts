@@ -110,6 +110,9 @@ export function acceptsJson(accept: string): boolean {
   });
 }
 
+// One decoder for every request: constructing one costs more than decoding a body.
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
 function jsonBody(request: FastifyRequest): unknown {
   const raw = request.body as Buffer | undefined;
   if (!raw || raw.length === 0) throw new DomainError('BAD_REQUEST', 'request body is required');
@@ -117,7 +120,7 @@ function jsonBody(request: FastifyRequest): unknown {
   if (type !== undefined && !isJsonMediaType(type)) throw unsupportedMediaType(type);
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
+    text = utf8.decode(raw);
   } catch {
     throw new DomainError('BAD_REQUEST', 'validation failed', [{ location: 'body', message: 'body is not valid UTF-8' }]);
   }
