@@ -5,6 +5,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { Authenticate } from './auth.js';
 import { graphqlLimitsFrom, type GraphQLLimits } from './config.js';
 import type { Database } from './db/client.js';
+import { OrganizationStatements } from './db/hot-path.js';
 import { OrganizationService } from './domain/organizations.js';
 import { graphqlRoutes } from './graphql/server.js';
 import { Links, type LinkOptions } from './http/links.js';
@@ -53,7 +54,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     bodyLimit: BODY_LIMIT,
     serverFactory: (handler) => createHttpServer(options.requestTimeoutMs ?? 30_000, handler),
   });
-  const service = new OrganizationService(db.prisma);
+  const service = new OrganizationService(db.prisma, new OrganizationStatements(db.adapter));
 
   app.setNotFoundHandler((request, reply) => sendProblem(links, request, reply, new HttpProblem(404, `no route for ${request.method} ${request.url.split('?')[0]}`)));
 

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client.js';
+import type { DriverAdapter } from './hot-path.js';
 
 export interface DatabaseOptions {
   url: string;
@@ -14,6 +15,8 @@ export interface DatabaseOptions {
 
 export interface Database {
   prisma: PrismaClient;
+  /** Prisma's driver adapter on the same pool, for the hot path (src/db/hot-path.ts). */
+  adapter: Promise<DriverAdapter>;
   pool: pg.Pool;
   /** Statements sent through the pool since start (metrics, tests). */
   queryCount(): number;
@@ -42,15 +45,19 @@ export function openDatabase({ url, poolMax, timeoutMs }: DatabaseOptions): Data
   }) as typeof pool.query;
   // 'minimal' skips capturing a call-site stack on every query for error
   // messages that no client ever sees.
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { statementNameGenerator: preparedStatementName }), errorFormat: 'minimal' });
+  const factory = new PrismaPg(pool, { statementNameGenerator: preparedStatementName });
+  const prisma = new PrismaClient({ adapter: factory, errorFormat: 'minimal' });
+  const adapter = factory.connect();
   return {
     prisma,
+    adapter,
     pool,
     queryCount: () => queries,
     async ping() {
       await pool.query('SELECT 1');
     },
     async close() {
+      await (await adapter).dispose();
       await prisma.$disconnect();
       await pool.end();
     },
@@ -58,9 +65,9 @@ export function openDatabase({ url, poolMax, timeoutMs }: DatabaseOptions): Data
 }
 
 // Named statements are parsed and planned once per connection instead of on
-// every execution, which saves Postgres CPU on the hot path. The name is a
-// digest of the SQL, so every connection and process agrees on it; the memo
-// is bounded because IN-lists make a few shapes per batch size.
+// every execution, which saves Postgres CPU (a quarter of it on a GET). The
+// name is a digest of the SQL, so every connection and process agrees on it;
+// the memo is bounded because IN-lists make a few shapes per batch size.
 const statementNames = new Map<string, string>();
 const STATEMENT_NAMES_KEPT = 1000;
 

@@ -1,7 +1,8 @@
 // The Organization service: the only place that knows the rules (validation,
 // identity, concurrency) and talks to Prisma. Adapters call it with a Caller.
-import { Prisma, type PrismaClient } from '../generated/prisma/client.js';
+import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { isRecordNotFound, mapDatabaseError } from '../db/errors.js';
+import type { OrganizationStatements, WriteConditions } from '../db/hot-path.js';
 import { notFound, preconditionFailed, validationFailed } from './errors.js';
 import { canReach, requireReach, requireScope, type Caller } from './identity.js';
 import {
@@ -24,7 +25,11 @@ export interface Page {
 }
 
 export class OrganizationService {
-  constructor(private readonly prisma: PrismaClient) {}
+  /** The hot path (read by id, read many, update) uses `statements`; the rest the Prisma Client. */
+  constructor(
+    private readonly prisma: PrismaClient,
+    private readonly statements: OrganizationStatements,
+  ) {}
 
   async create(caller: Caller, body: unknown): Promise<Organization> {
     requireScope(caller, 'organizations:admin');
@@ -50,7 +55,7 @@ export class OrganizationService {
     requireScope(caller, 'organizations:read');
     assertValid(organizationIdErrors(id));
     requireReach(caller, id);
-    const [found] = await this.run(() => this.prisma.$queryRaw<Organization[]>`SELECT ${ORGANIZATION_COLUMNS} FROM organizations WHERE id = ${id}`);
+    const found = await this.run(() => this.statements.byId(id));
     if (!found) throw notFound();
     return found;
   }
@@ -64,7 +69,7 @@ export class OrganizationService {
     const wanted = ids.filter((id) => organizationIdErrors(id).length === 0 && canReach(caller, id));
     const rows = wanted.length === 0
       ? []
-      : await this.run(() => this.prisma.$queryRaw<Organization[]>`SELECT ${ORGANIZATION_COLUMNS} FROM organizations WHERE id = ANY(${[...new Set(wanted)]}::text[])`);
+      : await this.run(() => this.statements.byIds([...new Set(wanted)]));
     const byId = new Map(rows.map((row) => [row.id, row]));
     return ids.map((id) => (canReach(caller, id) ? byId.get(id) ?? null : null));
   }
@@ -116,7 +121,7 @@ export class OrganizationService {
    */
   private async change(caller: Caller, id: string, changes: OrganizationChanges, preconditions: Preconditions): Promise<Organization> {
     requireReach(caller, id);
-    const [updated] = await this.run(() => this.prisma.$queryRaw<Organization[]>(updateStatement(id, changes, caller.subject, preconditions)));
+    const updated = await this.run(() => this.statements.update(id, changes, caller.subject, writeConditions(preconditions)));
     return updated ?? this.explainMissedWrite(null, id, preconditions);
   }
 
@@ -136,47 +141,30 @@ export class OrganizationService {
   }
 }
 
-// The update is the hot path: as raw SQL it costs Prisma a fraction of what
-// the model API's update does (measured: see README, Performance). Columns
-// come back under the model's field names, so the row is an Organization.
-const ORGANIZATION_COLUMNS = Prisma.raw(
-  'id, title, description, version, created_by AS "createdBy", created_on AS "createdOn", ' +
-    'last_modified_by AS "lastModifiedBy", last_modified_on AS "lastModifiedOn", seq',
-);
-
-/** One UPDATE of the given fields whose WHERE carries the preconditions. */
-function updateStatement(id: string, changes: OrganizationChanges, subject: string, preconditions: Preconditions): Prisma.Sql {
-  const assignments = [Prisma.sql`version = version + 1, last_modified_by = ${subject}, last_modified_on = ${new Date()}`];
-  if (changes.title !== undefined) assignments.push(Prisma.sql`title = ${changes.title}`);
-  if (changes.description !== undefined) assignments.push(Prisma.sql`description = ${changes.description}`);
-  return Prisma.sql`UPDATE organizations SET ${Prisma.join(assignments)} WHERE id = ${id}${preconditionsSql(preconditions)} RETURNING ${ORGANIZATION_COLUMNS}`;
-}
-
-function preconditionsSql({ ifMatch, ifNoneMatch, ifUnmodifiedSince }: Preconditions): Prisma.Sql {
-  const conditions: Prisma.Sql[] = [];
+/** What the preconditions require of the stored row. */
+function writeConditions({ ifMatch, ifNoneMatch, ifUnmodifiedSince }: Preconditions): WriteConditions {
+  const conditions: WriteConditions = {};
   const versionIn = ifMatch === undefined ? '*' : versionsNamed(ifMatch, 'strong');
-  if (versionIn !== '*') conditions.push(Prisma.sql` AND version = ANY(${versionIn}::int[])`);
+  if (versionIn !== '*') conditions.versionIn = versionIn;
   const versionNotIn = ifNoneMatch === undefined ? [] : versionsNamed(ifNoneMatch, 'weak');
   // If-None-Match: * on an existing row can never hold.
-  if (versionNotIn === '*') conditions.push(Prisma.sql` AND false`);
-  else if (versionNotIn.length) conditions.push(Prisma.sql` AND NOT (version = ANY(${versionNotIn}::int[]))`);
+  if (versionNotIn === '*') conditions.never = true;
+  else if (versionNotIn.length) conditions.versionNotIn = versionNotIn;
+  // HTTP dates have whole seconds: modified at or before that second holds.
   const unmodifiedSince = ifUnmodifiedSince === undefined ? NaN : Date.parse(ifUnmodifiedSince);
-  if (!Number.isNaN(unmodifiedSince)) conditions.push(Prisma.sql` AND last_modified_on < ${new Date(unmodifiedSince + 1000)}`);
-  return conditions.length ? Prisma.join(conditions, '') : Prisma.empty;
+  if (!Number.isNaN(unmodifiedSince)) conditions.modifiedBefore = new Date(unmodifiedSince + 1000);
+  return conditions;
 }
 
-/** The row a conditional write may touch: its id, plus each precondition as SQL. */
-function writeTarget(id: string, { ifMatch, ifNoneMatch, ifUnmodifiedSince }: Preconditions): Prisma.OrganizationWhereUniqueInput {
-  const versionIn = ifMatch === undefined ? '*' : versionsNamed(ifMatch, 'strong');
-  const versionNotIn = ifNoneMatch === undefined ? [] : versionsNamed(ifNoneMatch, 'weak');
-  const unmodifiedSince = ifUnmodifiedSince === undefined ? NaN : Date.parse(ifUnmodifiedSince);
+/** The row a conditional delete may touch: its id, plus each condition. */
+function writeTarget(id: string, preconditions: Preconditions): Prisma.OrganizationWhereUniqueInput {
+  const { versionIn, versionNotIn, never, modifiedBefore } = writeConditions(preconditions);
   return {
     id,
     AND: [
-      versionIn === '*' ? {} : { version: { in: versionIn } },
-      // If-None-Match: * on an existing row can never hold.
-      versionNotIn === '*' ? { version: { in: [] } } : versionNotIn.length ? { version: { notIn: versionNotIn } } : {},
-      Number.isNaN(unmodifiedSince) ? {} : { lastModifiedOn: { lt: new Date(unmodifiedSince + 1000) } },
+      versionIn ? { version: { in: versionIn } } : {},
+      never ? { version: { in: [] } } : versionNotIn ? { version: { notIn: versionNotIn } } : {},
+      modifiedBefore ? { lastModifiedOn: { lt: modifiedBefore } } : {},
     ],
   };
 }
