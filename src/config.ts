@@ -20,7 +20,7 @@ export interface Config {
   basePath: string;
   /** Take host and protocol from X-Forwarded-* / Forwarded (as Huma does). */
   trustProxy: boolean;
-  /** HTTP server processes (node:cluster); default: the cores in production, else 1. */
+  /** HTTP server processes (node:cluster); see defaultWorkers. */
   workers: number;
   /** Requests per window per token (or per address without one); 0 turns limiting off. */
   rateLimitMax: number;
@@ -73,9 +73,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitMax: integer(env.RATE_LIMIT_MAX, env.NODE_ENV === 'production' ? 1200 : 0, 'RATE_LIMIT_MAX'),
     rateLimitWindowMs: integer(env.RATE_LIMIT_WINDOW_MS, 60_000, 'RATE_LIMIT_WINDOW_MS'),
     requestTimeoutMs: integer(env.REQUEST_TIMEOUT_MS, 30_000, 'REQUEST_TIMEOUT_MS'),
-    workers: integer(env.WORKERS, env.NODE_ENV === 'production' ? availableParallelism() : 1, 'WORKERS') || 1,
+    workers: integer(env.WORKERS, defaultWorkers(env), 'WORKERS') || 1,
     trustProxy: env.TRUST_PROXY === undefined || env.TRUST_PROXY === '' ? true : boolean(env.TRUST_PROXY, 'TRUST_PROXY'),
   };
+}
+
+/**
+ * 1 outside production. In production every core, except when Postgres runs
+ * on this host (embedded, or a loopback or socket DATABASE_URL): then half of
+ * them, since Postgres needs CPU too; on 2 cores one worker serves more than
+ * two (README, Performance).
+ */
+export function defaultWorkers(env: NodeJS.ProcessEnv, cores = availableParallelism()): number {
+  if (env.NODE_ENV !== 'production') return 1;
+  return databaseOnThisHost(env.DATABASE_URL) ? Math.max(1, Math.floor(cores / 2)) : cores;
+}
+
+function databaseOnThisHost(databaseUrl: string | undefined): boolean {
+  if (!databaseUrl) return true;
+  // A socket directory in ?host= (libpq style) means a Unix socket.
+  if (/[?&]host=(\/|%2F)/i.test(databaseUrl)) return true;
+  try {
+    return ['', 'localhost', '127.0.0.1', '[::1]'].includes(new URL(databaseUrl).hostname);
+  } catch {
+    return false;
+  }
 }
 
 export function basePath(value: string | undefined): string {

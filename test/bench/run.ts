@@ -91,7 +91,7 @@ async function main() {
     const token = await signToken(new TextEncoder().encode(secret), { sub: 'bench', scope: 'organizations:admin' });
     const urls = { gateway: `http://127.0.0.1:${gatewayPort}`, baseline: `http://127.0.0.1:${baselinePort}` };
 
-    console.log(`bench: ${ids.length} organizations, ${connections} connections, ${rounds} rounds of ${warmup}s warm-up + ${duration}s per workload, workers=${options.workers ?? 'default'}`);
+    console.log(`bench: ${ids.length} organizations, ${connections} connections, ${rounds} rounds of ${warmup}s warm-up + ${duration}s per workload, gateway workers=${gatewayWorkers(gateway.pid!)}${options.workers ? '' : ' (its default)'}`);
     // One warm-up pass over every workload first, so the first one measured is
     // not also the one that warms the JIT and Prisma's query-plan cache.
     for (const workload of workloads) await load(urls[workload.target], workload, ids, token, warmup);
@@ -113,7 +113,7 @@ async function main() {
       console.log(`  round ${round} gateway resident memory ${memory.at(-1)!.toFixed(1)} MiB`);
     }
     const hostile = await hostileOperations(urls.gateway);
-    const report = { ...summarize(results, memory), hostile };
+    const report = { ...summarize(results, memory, gatewayWorkers(gateway.pid!)), hostile };
     printReport(report);
     if (options.json) await writeFile(options.json, JSON.stringify(report, null, 2));
     const failures = report.workloads.reduce((sum, workload) => sum + workload.non2xx + workload.errors, 0) + hostile.backgroundNon2xx;
@@ -234,6 +234,9 @@ function cpuPerRequest(before: CpuSnapshot, after: CpuSnapshot, requests: number
 const formatCpu = (cpu: CpuPerRequest, target: Workload['target']) =>
   `${target} ${Math.round(cpu[target])}  postgres ${Math.round(cpu.postgres)}  generator ${Math.round(cpu.generator)}`;
 
+/** The gateway serves in its own process with WORKERS=1, else in its cluster workers. */
+const gatewayWorkers = (pid: number) => childrenOf(pid).length || 1;
+
 /** Resident memory of a process and its children (cluster workers), in MiB. */
 function residentMemoryMiB(pid: number): number {
   const rss = (id: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${id}/status`, 'utf8'))?.[1] ?? 0);
@@ -246,7 +249,7 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
 
-function summarize(results: Map<string, Measure[]>, memory: number[]) {
+function summarize(results: Map<string, Measure[]>, memory: number[], workers: number) {
   const rows = workloads.map((workload) => {
     const measures = results.get(workload.name)!;
     return {
@@ -263,7 +266,7 @@ function summarize(results: Map<string, Measure[]>, memory: number[]) {
   const baseline = (kind: Kind) => rows.find((row) => row.target === 'baseline' && row.kind === kind)!;
   return {
     machine: { cores: (globalThis as any).navigator?.hardwareConcurrency ?? null, node: process.version },
-    settings: { duration, warmup, connections, rounds, workers: options.workers ?? 'default', organizations: Number(options.seed) },
+    settings: { duration, warmup, connections, rounds, workers, organizations: Number(options.seed) },
     workloads: rows.map((row) => ({ ...row, rpsRatio: row.rps / baseline(row.kind).rps, p99Ratio: row.p99 / Math.max(baseline(row.kind).p99, 1) })),
     memoryMiB: memory,
     memoryGrowth: memory.length > 1 ? memory.at(-1)! / memory[0]! - 1 : 0,
@@ -309,7 +312,8 @@ async function hostileOperations(url: string) {
 }
 
 function printReport(report: ReturnType<typeof summarize> & { hostile: Awaited<ReturnType<typeof hostileOperations>> }) {
-  console.log('\nworkload                        req/s   p50 ms  p99 ms  non-2xx  ratio req/s  ratio p99');
+  console.log(`\n${report.machine.cores} cores, Node ${report.machine.node}, gateway workers ${report.settings.workers}`);
+  console.log('workload                        req/s   p50 ms  p99 ms  non-2xx  ratio req/s  ratio p99');
   for (const row of report.workloads) {
     console.log(
       `${row.name.padEnd(30)} ${row.rps.toFixed(0).padStart(6)}  ${String(row.p50).padStart(6)}  ${String(row.p99).padStart(6)}  ${String(row.non2xx + row.errors).padStart(7)}  ${row.rpsRatio.toFixed(2).padStart(11)}  ${row.p99Ratio.toFixed(2).padStart(9)}`,
