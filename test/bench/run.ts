@@ -10,7 +10,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
@@ -265,7 +265,7 @@ function summarize(results: Map<string, Measure[]>, memory: number[], workers: n
   });
   const baseline = (kind: Kind) => rows.find((row) => row.target === 'baseline' && row.kind === kind)!;
   return {
-    machine: { cores: (globalThis as any).navigator?.hardwareConcurrency ?? null, node: process.version },
+    machine: { cores: availableParallelism(), node: process.version },
     settings: { duration, warmup, connections, rounds, workers, organizations: Number(options.seed) },
     workloads: rows.map((row) => ({ ...row, rpsRatio: row.rps / baseline(row.kind).rps, p99Ratio: row.p99 / Math.max(baseline(row.kind).p99, 1) })),
     memoryMiB: memory,
