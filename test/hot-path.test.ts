@@ -31,6 +31,8 @@ describe('hot-path statements', () => {
     const ids = rows.map((row) => row.id);
     const many = await statements.byIds([...ids, newOrganizationId()]);
     expect(many.sort((a, b) => a.id.localeCompare(b.id))).toStrictEqual(await db.prisma.organization.findMany({ where: { id: { in: ids } }, orderBy: { id: 'asc' } }));
+    expect(await statements.byIds([ids[1]!])).toStrictEqual([await db.prisma.organization.findUnique({ where: { id: ids[1] } })]);
+    expect(await statements.byIds([newOrganizationId()])).toStrictEqual([]);
     expect(await statements.byId(newOrganizationId())).toBeUndefined();
   });
 
