@@ -2,8 +2,11 @@
 // with 10,000 organizations) against a hand-written node:http + pg baseline in
 // the same run, interleaved over rounds to cancel machine drift. Prints, per
 // workload, median requests/s, p50/p99 latency, non-2xx, the ratio to the
-// baseline's operation of the same kind, and the gateway's resident memory
-// after each round. Exits non-zero on errors or non-2xx, never on a ratio.
+// baseline's operation of the same kind, the CPU time each process spent per
+// request, and the gateway's resident memory after each round and at its
+// lowest during it (the end-of-round figure depends on where the old
+// generation is in its collection cycle). Exits non-zero on errors or
+// non-2xx, never on a ratio.
 //
 //   npm run bench -- [--duration 8] [--warmup 2] [--connections 32] [--rounds 2] [--workers N] [--json out.json]
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -97,7 +100,10 @@ async function main() {
     for (const workload of workloads) await load(urls[workload.target], workload, ids, token, warmup);
     const results = new Map<string, Measure[]>(workloads.map((workload) => [workload.name, []]));
     const memory: number[] = [];
+    const memoryFloor: number[] = [];
     for (let round = 1; round <= rounds; round++) {
+      const samples: number[] = [];
+      const sampler = setInterval(() => samples.push(residentMemoryMiB(gateway.pid!)), 250);
       // Alternate the order each round so no workload always runs first.
       const order = round % 2 === 1 ? workloads : [...workloads].reverse();
       for (const workload of order) {
@@ -109,11 +115,13 @@ async function main() {
         results.get(workload.name)!.push(measure);
         console.log(`  round ${round} ${workload.name.padEnd(28)} ${measure.rps.toFixed(0).padStart(6)} req/s  p50 ${measure.p50} ms  p99 ${measure.p99} ms  non-2xx ${measure.non2xx}  errors ${measure.errors}  CPU µs/request ${formatCpu(measure.cpu!, workload.target)}`);
       }
+      clearInterval(sampler);
       memory.push(residentMemoryMiB(gateway.pid!));
-      console.log(`  round ${round} gateway resident memory ${memory.at(-1)!.toFixed(1)} MiB`);
+      memoryFloor.push(Math.min(...samples));
+      console.log(`  round ${round} gateway resident memory ${memory.at(-1)!.toFixed(1)} MiB after the round, ${memoryFloor.at(-1)!.toFixed(1)} MiB at its lowest`);
     }
     const hostile = await hostileOperations(urls.gateway);
-    const report = { ...summarize(results, memory, gatewayWorkers(gateway.pid!)), hostile };
+    const report = { ...summarize(results, { afterRound: memory, floor: memoryFloor }, gatewayWorkers(gateway.pid!)), hostile };
     printReport(report);
     if (options.json) await writeFile(options.json, JSON.stringify(report, null, 2));
     const failures = report.workloads.reduce((sum, workload) => sum + workload.non2xx + workload.errors, 0) + hostile.backgroundNon2xx;
@@ -249,7 +257,16 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
 
-function summarize(results: Map<string, Measure[]>, memory: number[], workers: number) {
+interface MemoryByRound {
+  /** Resident MiB sampled when each round ended. */
+  afterRound: number[];
+  /** The lowest resident MiB sampled (every 250 ms) during each round. */
+  floor: number[];
+}
+
+const growth = (values: number[]) => (values.length > 1 ? values.at(-1)! / values[0]! - 1 : 0);
+
+function summarize(results: Map<string, Measure[]>, memory: MemoryByRound, workers: number) {
   const rows = workloads.map((workload) => {
     const measures = results.get(workload.name)!;
     return {
@@ -269,7 +286,7 @@ function summarize(results: Map<string, Measure[]>, memory: number[], workers: n
     settings: { duration, warmup, connections, rounds, workers, organizations: Number(options.seed) },
     workloads: rows.map((row) => ({ ...row, rpsRatio: row.rps / baseline(row.kind).rps, p99Ratio: row.p99 / Math.max(baseline(row.kind).p99, 1) })),
     memoryMiB: memory,
-    memoryGrowth: memory.length > 1 ? memory.at(-1)! / memory[0]! - 1 : 0,
+    memoryGrowth: { afterRound: growth(memory.afterRound), floor: growth(memory.floor) },
   };
 }
 
@@ -319,7 +336,9 @@ function printReport(report: ReturnType<typeof summarize> & { hostile: Awaited<R
       `${row.name.padEnd(30)} ${row.rps.toFixed(0).padStart(6)}  ${String(row.p50).padStart(6)}  ${String(row.p99).padStart(6)}  ${String(row.non2xx + row.errors).padStart(7)}  ${row.rpsRatio.toFixed(2).padStart(11)}  ${row.p99Ratio.toFixed(2).padStart(9)}`,
     );
   }
-  console.log(`gateway resident memory per round (MiB): ${report.memoryMiB.map((m) => m.toFixed(1)).join(', ')} (growth ${(report.memoryGrowth * 100).toFixed(1)}%)`);
+  const { memoryMiB, memoryGrowth } = report;
+  const series = (values: number[], change: number) => `${values.map((m) => m.toFixed(1)).join(', ')} (${change >= 0 ? '+' : ''}${(change * 100).toFixed(1)}%)`;
+  console.log(`gateway resident memory per round (MiB): after the round ${series(memoryMiB.afterRound, memoryGrowth.afterRound)}; lowest during the round ${series(memoryMiB.floor, memoryGrowth.floor)}`);
   const { hostile } = report;
   console.log(
     `hostile GraphQL (median of 20, under background load of ${hostile.backgroundRps.toFixed(0)} req/s): ordinary ${hostile.ordinaryMs.toFixed(1)} ms, ` +
