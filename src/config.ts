@@ -15,6 +15,8 @@ export interface Config {
   auth: AuthOptions;
   dbPoolMax: number;
   dbTimeoutMs: number;
+  /** Prepare statements by name on each connection (off for poolers that cannot keep them). */
+  dbPreparedStatements: boolean;
   graphqlLimits: GraphQLLimits;
   /** '' or a prefix such as '/v2' for the REST routes, schemas and documents. */
   basePath: string;
@@ -68,6 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     dbPoolMax: integer(env.DB_POOL_MAX, 10, 'DB_POOL_MAX'),
     dbTimeoutMs: integer(env.DB_TIMEOUT_MS, 5000, 'DB_TIMEOUT_MS'),
+    dbPreparedStatements: env.DB_PREPARED_STATEMENTS === undefined || env.DB_PREPARED_STATEMENTS === '' ? true : boolean(env.DB_PREPARED_STATEMENTS, 'DB_PREPARED_STATEMENTS'),
     graphqlLimits: graphqlLimitsFrom(env),
     basePath: basePath(env.BASE_PATH),
     rateLimitMax: integer(env.RATE_LIMIT_MAX, env.NODE_ENV === 'production' ? 1200 : 0, 'RATE_LIMIT_MAX'),

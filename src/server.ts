@@ -48,7 +48,7 @@ export interface Serving {
 }
 
 export async function serve(config: Config, databaseUrl: string, auth: AuthOptions, logLevel = 'info'): Promise<Serving> {
-  const db = openDatabase({ url: databaseUrl, poolMax: config.dbPoolMax, timeoutMs: config.dbTimeoutMs });
+  const db = openDatabase({ url: databaseUrl, poolMax: config.dbPoolMax, timeoutMs: config.dbTimeoutMs, preparedStatements: config.dbPreparedStatements });
   const app = await buildApp({
     db,
     authenticate: createAuthenticator(auth),

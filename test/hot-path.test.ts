@@ -75,3 +75,34 @@ describe('hot-path statements', () => {
     }
   });
 });
+
+describe('prepared statements', () => {
+  // One connection, so the session that ran the statements is the one asked.
+  const preparedAfterUse = async (preparedStatements: boolean) => {
+    const single = openDatabase({ url: await freshDatabaseUrl(), poolMax: 1, timeoutMs: 5000, preparedStatements });
+    try {
+      const rows = new OrganizationStatements(single.adapter);
+      const { id } = await single.prisma.organization.create({
+        data: { id: newOrganizationId(), title: 'Acme', createdBy: 'alice', createdOn: created, lastModifiedBy: 'alice', lastModifiedOn: created },
+      });
+      for (let i = 0; i < 3; i++) {
+        await rows.byId(id);
+        await rows.update(id, { title: `Acme ${i}` }, 'bob', { versionIn: [i + 1] });
+      }
+      const { rows: prepared } = await single.pool.query<{ statement: string }>('SELECT statement FROM pg_prepared_statements');
+      return { prepared: prepared.map((row) => row.statement), final: await rows.byId(id) };
+    } finally {
+      await single.close();
+    }
+  };
+
+  it('are prepared once per connection by name, and not at all when turned off, with the same results', async () => {
+    const on = await preparedAfterUse(true);
+    expect(on.prepared.some((sql) => sql.startsWith('SELECT id, title'))).toBe(true);
+    expect(on.prepared.some((sql) => sql.startsWith('UPDATE organizations'))).toBe(true);
+    const off = await preparedAfterUse(false);
+    expect(off.prepared).toEqual([]);
+    expect(off.final).toMatchObject({ title: 'Acme 2', version: 4 });
+    expect(on.final).toMatchObject({ title: 'Acme 2', version: 4 });
+  });
+});

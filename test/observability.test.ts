@@ -89,6 +89,12 @@ describe('rate limits', () => {
     expect(loadConfig({ NODE_ENV: 'production', WORKERS: '3' }).workers).toBe(3);
   });
 
+  it('prepares statements unless DB_PREPARED_STATEMENTS is false, and refuses a value that is not a boolean', () => {
+    expect(loadConfig({}).dbPreparedStatements).toBe(true);
+    expect(loadConfig({ DB_PREPARED_STATEMENTS: 'false' }).dbPreparedStatements).toBe(false);
+    expect(() => loadConfig({ DB_PREPARED_STATEMENTS: 'sometimes' })).toThrow(/DB_PREPARED_STATEMENTS must be true or false/);
+  });
+
   it('is off by default outside production and on in production', async () => {
     const development = loadConfig({});
     expect(development.rateLimitMax).toBe(0);

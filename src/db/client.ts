@@ -11,6 +11,8 @@ export interface DatabaseOptions {
   poolMax: number;
   /** Longest wait for a connection, and longest a statement may run. */
   timeoutMs: number;
+  /** Prepare statements by name (default true); see preparedStatementName. */
+  preparedStatements?: boolean;
 }
 
 export interface Database {
@@ -25,7 +27,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export function openDatabase({ url, poolMax, timeoutMs }: DatabaseOptions): Database {
+export function openDatabase({ url, poolMax, timeoutMs, preparedStatements = true }: DatabaseOptions): Database {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolMax,
@@ -45,7 +47,7 @@ export function openDatabase({ url, poolMax, timeoutMs }: DatabaseOptions): Data
   }) as typeof pool.query;
   // 'minimal' skips capturing a call-site stack on every query for error
   // messages that no client ever sees.
-  const factory = new PrismaPg(pool, { statementNameGenerator: preparedStatementName });
+  const factory = new PrismaPg(pool, preparedStatements ? { statementNameGenerator: preparedStatementName } : {});
   const prisma = new PrismaClient({ adapter: factory, errorFormat: 'minimal' });
   const adapter = factory.connect();
   return {
