@@ -1,8 +1,9 @@
 // The three statements behind nearly every request (read one, read many,
 // update) sent through Prisma's pg driver adapter, the layer under the Prisma
 // Client: same pool, prepared statements and error kinds, without the Client's
-// query engine, which costs about 45 µs of CPU per statement (a third of a
-// REST GET; README, Performance). Everything else uses the Prisma Client.
+// query engine, which costs 85-190 µs of CPU per statement through the model
+// API and still 45 µs through $queryRaw (README, Performance). Everything
+// else uses the Prisma Client.
 import type { PrismaPg } from '@prisma/adapter-pg';
 import type { Organization, OrganizationChanges } from '../domain/organization.js';
 

@@ -277,6 +277,12 @@ function summarize(results: Map<string, Measure[]>, memory: MemoryByRound, worke
       p50: median(measures.map((m) => m.p50)),
       p99: median(measures.map((m) => m.p99)),
       non2xx: measures.reduce((sum, m) => sum + m.non2xx, 0),
+      /** Median CPU µs per request: the server measured (gateway or baseline), Postgres, the load generator. */
+      cpuMicroseconds: {
+        server: median(measures.map((m) => m.cpu![workload.target])),
+        postgres: median(measures.map((m) => m.cpu!.postgres)),
+        generator: median(measures.map((m) => m.cpu!.generator)),
+      },
       errors: measures.reduce((sum, m) => sum + m.errors, 0),
     };
   });
@@ -330,10 +336,10 @@ async function hostileOperations(url: string) {
 
 function printReport(report: ReturnType<typeof summarize> & { hostile: Awaited<ReturnType<typeof hostileOperations>> }) {
   console.log(`\n${report.machine.cores} cores, Node ${report.machine.node}, gateway workers ${report.settings.workers}`);
-  console.log('workload                        req/s   p50 ms  p99 ms  non-2xx  ratio req/s  ratio p99');
+  console.log('workload                        req/s   p50 ms  p99 ms  non-2xx  ratio req/s  ratio p99  CPU µs/req server/postgres/generator');
   for (const row of report.workloads) {
     console.log(
-      `${row.name.padEnd(30)} ${row.rps.toFixed(0).padStart(6)}  ${String(row.p50).padStart(6)}  ${String(row.p99).padStart(6)}  ${String(row.non2xx + row.errors).padStart(7)}  ${row.rpsRatio.toFixed(2).padStart(11)}  ${row.p99Ratio.toFixed(2).padStart(9)}`,
+      `${row.name.padEnd(30)} ${row.rps.toFixed(0).padStart(6)}  ${String(row.p50).padStart(6)}  ${String(row.p99).padStart(6)}  ${String(row.non2xx + row.errors).padStart(7)}  ${row.rpsRatio.toFixed(2).padStart(11)}  ${row.p99Ratio.toFixed(2).padStart(9)}  ${[row.cpuMicroseconds.server, row.cpuMicroseconds.postgres, row.cpuMicroseconds.generator].map((us) => us.toFixed(0)).join(' / ').padStart(15)}`,
     );
   }
   const { memoryMiB, memoryGrowth } = report;
