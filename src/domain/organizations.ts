@@ -1,5 +1,6 @@
 // The Organization service: the only place that knows the rules (validation,
-// identity, concurrency) and talks to Prisma. Adapters call it with a Caller.
+// identity, concurrency) and talks to the database: the Prisma Client, and
+// Prisma's driver adapter for the hot path. Adapters call it with a Caller.
 import type { Prisma, PrismaClient } from '../generated/prisma/client.js';
 import { isRecordNotFound, mapDatabaseError } from '../db/errors.js';
 import type { OrganizationStatements, WriteConditions } from '../db/hot-path.js';
