@@ -112,7 +112,8 @@ export class OrganizationService {
     try {
       await this.prisma.organization.delete({ where: writeTarget(id, preconditions) });
     } catch (error) {
-      await this.explainMissedWrite(error, id, preconditions);
+      if (!isRecordNotFound(error)) mapDatabaseError(error);
+      await this.explainMissedWrite(id, preconditions);
     }
   }
 
@@ -123,11 +124,11 @@ export class OrganizationService {
   private async change(caller: Caller, id: string, changes: OrganizationChanges, preconditions: Preconditions): Promise<Organization> {
     requireReach(caller, id);
     const updated = await this.run(() => this.statements.update(id, changes, caller.subject, writeConditions(preconditions)));
-    return updated ?? this.explainMissedWrite(null, id, preconditions);
+    return updated ?? this.explainMissedWrite(id, preconditions);
   }
 
-  private async explainMissedWrite(error: unknown, id: string, preconditions: Preconditions): Promise<never> {
-    if (error !== null && !isRecordNotFound(error)) mapDatabaseError(error);
+  /** A write matched no row: 412 when the row exists (a precondition failed), else 404. */
+  private async explainMissedWrite(id: string, preconditions: Preconditions): Promise<never> {
     if (!hasPreconditions(preconditions)) throw notFound();
     const exists = await this.run(() => this.prisma.organization.count({ where: { id } }));
     throw exists > 0 ? preconditionFailed() : notFound();

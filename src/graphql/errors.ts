@@ -16,15 +16,7 @@ const REQUEST_ERROR_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
 ]);
 
-// graphql-js ends some validation messages with 'Did you mean "…"?', which
-// reveals the schema when introspection is off.
-const SUGGESTION = / ?Did you mean .+\?$/;
-
-/** Apollo's formatError; with hideSuggestions (production) field names are not suggested. */
-export const errorFormatter = (hideSuggestions: boolean) => (formatted: GraphQLFormattedError, error: unknown) =>
-  formatError(hideSuggestions && SUGGESTION.test(formatted.message) ? { ...formatted, message: formatted.message.replace(SUGGESTION, '') } : formatted, error);
-
-function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrapResolverError(error);
   const place = { locations: formatted.locations, path: formatted.path };
   if (original instanceof DomainError) {

@@ -15,7 +15,7 @@ import type { Links } from '../http/links.js';
 import { SCHEMA_GRAPHQL } from '../paths.js';
 import { aliasLimitRule } from './alias-limit.js';
 import { createContext, type GraphQLContext } from './context.js';
-import { errorFormatter } from './errors.js';
+import { formatError } from './errors.js';
 import { resolvers } from './resolvers.js';
 
 export const typeDefs = readFileSync(SCHEMA_GRAPHQL, 'utf8');
@@ -33,7 +33,9 @@ export async function graphqlRoutes(app: FastifyInstance, { service, authenticat
   const apollo = new ApolloServer<GraphQLContext>({
     typeDefs,
     resolvers,
-    formatError: errorFormatter(production),
+    formatError,
+    // No "Did you mean …" field suggestions in production (Apollo's own rule).
+    hideSchemaDetailsFromClientErrors: production,
     introspection: !production,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
@@ -74,8 +76,7 @@ export async function graphqlRoutes(app: FastifyInstance, { service, authenticat
 /**
  * Depth, directive and cost limits (graphql-armor; aliases are counted by
  * aliasLimitRule, tokens by the parser). The standard introspection query
- * passes them. Field suggestions ("Did you mean …") are hidden in production
- * by formatError, so no plugin runs on every request.
+ * passes them.
  */
 function operationLimits(limits: GraphQLLimits) {
   return new ApolloArmor({
@@ -87,7 +88,7 @@ function operationLimits(limits: GraphQLLimits) {
     maxTokens: { enabled: false },
     maxDirectives: { n: limits.maxDirectives },
     costLimit: { maxCost: limits.maxCost, ignoreIntrospection: true, flattenFragments: true },
-    blockFieldSuggestion: { enabled: false },
+    blockFieldSuggestion: { enabled: false }, // hideSchemaDetailsFromClientErrors
   }).protect();
 }
 
