@@ -3,6 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded.js';
 import { migrate } from '../src/db/migrate.js';
@@ -112,5 +113,40 @@ describe('database outage', () => {
     expect(after.body).toEqual(created.body);
     const retried = await rest(gateway.url, { method: 'PUT', path, token: admin, body: { title: 'Back' } });
     expect(retried.status).toBe(200);
+  });
+});
+
+describe('a database that stops answering', () => {
+  it('answers 503 after DB_TIMEOUT_MS while a lock holds every statement, changes nothing, and serves again once it is released', async () => {
+    const created = await rest(gateway.url, { method: 'POST', path: '/organizations/', token: admin, body: { title: 'Held' } });
+    const path = `/organizations/${created.body.id}/`;
+    const locker = new pg.Client({ connectionString: postgres.url });
+    await locker.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE organizations IN ACCESS EXCLUSIVE MODE');
+      const started = performance.now();
+      const [get, put, query, mutation] = await Promise.all([
+        rest(gateway.url, { method: 'GET', path, token: admin }),
+        rest(gateway.url, { method: 'PUT', path, token: admin, body: { title: 'Changed?' } }),
+        graphql(gateway.url, 'query($id: ID!) { organization(id: $id) { id } }', { id: created.body.id }, admin),
+        graphql(gateway.url, 'mutation($id: ID!) { updateOrganization(id: $id, input: { title: "Changed?" }) { id } }', { id: created.body.id }, admin),
+      ]);
+      // DB_TIMEOUT_MS is 1.5 s in this gateway.
+      expect(performance.now() - started).toBeLessThan(5_000);
+      for (const reply of [get, put]) {
+        expect(reply.status).toBe(503);
+        expect(reply.headers.get('retry-after')).toMatch(/^\d+$/);
+        expect(reply.body).toMatchObject({ title: 'Service Unavailable', status: 503 });
+      }
+      for (const reply of [query, mutation]) expect(reply.body.errors[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
+    } finally {
+      await locker.query('ROLLBACK');
+      await locker.end();
+    }
+    const after = await rest(gateway.url, { method: 'GET', path, token: admin });
+    expect(after.status).toBe(200);
+    expect(after.body).toEqual(created.body);
+    expect((await rest(gateway.url, { method: 'PUT', path, token: admin, body: { title: 'Released' } })).status).toBe(200);
   });
 });

@@ -27,15 +27,20 @@ export interface Database {
   close(): Promise<void>;
 }
 
+const STATEMENT_TIMEOUT_MARGIN_MS = 1000;
+
 export function openDatabase({ url, poolMax, timeoutMs, preparedStatements = true }: DatabaseOptions): Database {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolMax,
     connectionTimeoutMillis: timeoutMs,
     idleTimeoutMillis: 10_000,
-    query_timeout: timeoutMs,
-    // Dates are stored as timestamptz; make the session's zone explicit.
-    options: '-c TimeZone=UTC',
+    // Postgres cancels a statement that runs longer, so a write answered 503
+    // is never applied later; the client-side limit is the backstop for a
+    // server that cannot answer at all. Dates are stored as timestamptz: the
+    // session's zone is explicit.
+    options: `-c TimeZone=UTC -c statement_timeout=${timeoutMs}`,
+    query_timeout: timeoutMs + STATEMENT_TIMEOUT_MARGIN_MS,
   });
   // An idle client dying (database restart) must not crash the process.
   pool.on('error', () => {});
