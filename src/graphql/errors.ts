@@ -16,7 +16,20 @@ const REQUEST_ERROR_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
 ]);
 
-export function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+// graphql-js ends some validation messages with 'Did you mean "…"?', which
+// names schema fields even when introspection is off. The rule is Apollo's
+// (hideSchemaDetailsFromClientErrors), applied here so no plugin has to run
+// on every request.
+const SUGGESTION = / ?Did you mean(.+?)\?$/;
+
+/** Apollo's formatError; hideSuggestions (production) drops field suggestions from validation errors. */
+export const errorFormatter = (hideSuggestions: boolean) => (formatted: GraphQLFormattedError, error: unknown) =>
+  formatError(
+    hideSuggestions && formatted.extensions?.code === 'GRAPHQL_VALIDATION_FAILED' ? { ...formatted, message: formatted.message.replace(SUGGESTION, '') } : formatted,
+    error,
+  );
+
+function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrapResolverError(error);
   const place = { locations: formatted.locations, path: formatted.path };
   if (original instanceof DomainError) {
