@@ -56,7 +56,7 @@ export class OrganizationStatements {
 
   async byIds(ids: string[]): Promise<Organization[]> {
     // One id, the usual GraphQL lookup: '= $1' costs Postgres less than '= ANY($1)'.
-    if (ids.length === 1) return this.query({ sql: SELECT_BY_ID, args: ids, argTypes: [TEXT] });
+    if (ids.length === 1) return this.query({ sql: SELECT_BY_ID, args: [ids[0]], argTypes: [TEXT] });
     return this.query({ sql: SELECT_BY_IDS, args: [ids], argTypes: [TEXTS] });
   }
 
