@@ -17,8 +17,8 @@ beforeAll(async () => {
 afterAll(() => db.close());
 
 const created = new Date('2026-01-02T03:04:05.678Z');
-const insert = (description: string | null) =>
-  db.prisma.organization.create({
+const insert = (description: string | null, into: Database = db) =>
+  into.prisma.organization.create({
     data: { id: newOrganizationId(), title: 'Acme', description, createdBy: 'alice', createdOn: created, lastModifiedBy: 'alice', lastModifiedOn: created },
   });
 
@@ -82,9 +82,7 @@ describe('prepared statements', () => {
     const single = openDatabase({ url: await freshDatabaseUrl(), poolMax: 1, timeoutMs: 5000, preparedStatements });
     try {
       const rows = new OrganizationStatements(single.adapter);
-      const { id } = await single.prisma.organization.create({
-        data: { id: newOrganizationId(), title: 'Acme', createdBy: 'alice', createdOn: created, lastModifiedBy: 'alice', lastModifiedOn: created },
-      });
+      const { id } = await insert(null, single);
       for (let i = 0; i < 3; i++) {
         await rows.byId(id);
         await rows.update(id, { title: `Acme ${i}` }, 'bob', { versionIn: [i + 1] });

@@ -125,15 +125,14 @@ describe('a database that stops answering', () => {
     try {
       await locker.query('BEGIN');
       await locker.query('LOCK TABLE organizations IN ACCESS EXCLUSIVE MODE');
-      const started = performance.now();
+      // The lock is released only after these answers arrive: each one was
+      // bounded by DB_TIMEOUT_MS (1.5 s here), or the test would never end.
       const [get, put, query, mutation] = await Promise.all([
         rest(gateway.url, { method: 'GET', path, token: admin }),
         rest(gateway.url, { method: 'PUT', path, token: admin, body: { title: 'Changed?' } }),
         graphql(gateway.url, 'query($id: ID!) { organization(id: $id) { id } }', { id: created.body.id }, admin),
         graphql(gateway.url, 'mutation($id: ID!) { updateOrganization(id: $id, input: { title: "Changed?" }) { id } }', { id: created.body.id }, admin),
       ]);
-      // DB_TIMEOUT_MS is 1.5 s in this gateway.
-      expect(performance.now() - started).toBeLessThan(5_000);
       for (const reply of [get, put]) {
         expect(reply.status).toBe(503);
         expect(reply.headers.get('retry-after')).toMatch(/^\d+$/);

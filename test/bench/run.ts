@@ -67,7 +67,7 @@ interface Measure {
   non2xx: number;
   errors: number;
   /** CPU time per request, µs, of each process group while the workload ran. */
-  cpu?: CpuPerRequest;
+  cpu?: CpuByProcess;
 }
 
 async function main() {
@@ -192,8 +192,8 @@ interface Processes {
   baseline: number;
   postgres: number;
 }
-type CpuPerRequest = Record<keyof Processes | 'generator', number>;
-type CpuSnapshot = CpuPerRequest;
+/** CPU seconds so far (a snapshot), or µs per request (a measure). */
+type CpuByProcess = Record<keyof Processes | 'generator', number>;
 
 const CLOCK_TICKS_PER_SECOND = 100;
 
@@ -224,7 +224,7 @@ function cpuSeconds(pid: number): number {
   return childrenOf(pid).reduce((sum, id) => sum + ticks(id, false), ticks(pid, true)) / CLOCK_TICKS_PER_SECOND;
 }
 
-function cpuSnapshot(processes: Processes): CpuSnapshot {
+function cpuSnapshot(processes: Processes): CpuByProcess {
   const own = process.cpuUsage();
   return {
     gateway: cpuSeconds(processes.gateway),
@@ -234,12 +234,12 @@ function cpuSnapshot(processes: Processes): CpuSnapshot {
   };
 }
 
-function cpuPerRequest(before: CpuSnapshot, after: CpuSnapshot, requests: number): CpuPerRequest {
-  const perRequest = (key: keyof CpuSnapshot) => ((after[key] - before[key]) * 1e6) / Math.max(requests, 1);
-  return { gateway: perRequest('gateway'), baseline: perRequest('baseline'), postgres: perRequest('postgres'), generator: perRequest('generator') };
+function cpuPerRequest(before: CpuByProcess, after: CpuByProcess, requests: number): CpuByProcess {
+  const perRequest = (key: keyof CpuByProcess) => ((after[key] - before[key]) * 1e6) / Math.max(requests, 1);
+  return Object.fromEntries(Object.keys(after).map((key) => [key, perRequest(key as keyof CpuByProcess)])) as CpuByProcess;
 }
 
-const formatCpu = (cpu: CpuPerRequest, target: Workload['target']) =>
+const formatCpu = (cpu: CpuByProcess, target: Workload['target']) =>
   `${target} ${Math.round(cpu[target])}  postgres ${Math.round(cpu.postgres)}  generator ${Math.round(cpu.generator)}`;
 
 /** The gateway serves in its own process with WORKERS=1, else in its cluster workers. */
